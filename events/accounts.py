@@ -1,0 +1,79 @@
+"""Account reference data: users, groups, organizations, schedules and holidays."""
+from datetime import date
+from typing import Literal
+
+import msgspec
+
+from events.base import Event
+
+UserRole = Literal["end-user", "agent", "admin"]
+
+
+class UserUpserted(Event, frozen=True, kw_only=True):
+    user_id: int
+    name: str
+    email: str | None = None
+    role: UserRole = "end-user"
+    organization_id: int | None = None
+    external_id: str | None = None
+    tags: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"user:{self.user_id}"
+
+
+class GroupUpserted(Event, frozen=True, kw_only=True):
+    group_id: int
+    name: str
+
+    @property
+    def key(self) -> str:
+        return f"group:{self.group_id}"
+
+
+class OrganizationUpserted(Event, frozen=True, kw_only=True):
+    organization_id: int
+    name: str
+    domain_names: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"organization:{self.organization_id}"
+
+
+class WeeklyInterval(msgspec.Struct, frozen=True):
+    """Working time in minutes from Sunday 00:00 local time, end exclusive (Zendesk's shape)."""
+
+    start_minute: int
+    end_minute: int
+
+
+class ScheduleUpserted(Event, frozen=True, kw_only=True):
+    schedule_id: int
+    name: str
+    time_zone: str  # IANA name
+    intervals: tuple[WeeklyInterval, ...]
+    is_default: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"schedule:{self.schedule_id}"
+
+
+class HolidayUpserted(Event, frozen=True, kw_only=True):
+    """Whole local days, `start_date` to `end_date` inclusive, off in one schedule."""
+
+    holiday_id: int
+    schedule_id: int
+    name: str
+    start_date: date
+    end_date: date
+
+    @property
+    def key(self) -> str:
+        return f"schedule:{self.schedule_id}"
+
+
+AccountEvent = UserUpserted | GroupUpserted | OrganizationUpserted | ScheduleUpserted | HolidayUpserted

@@ -1,0 +1,66 @@
+"""JSON and Avro bytes <-> canonical events, with upcasting of old versions."""
+import msgspec
+
+from events import AnyEvent, Event, avro
+from events.upcasting import has_versions, upcast
+
+
+class EventDecodeError(ValueError):
+    """The bytes are not a valid canonical event; the message says what and where."""
+
+
+_json_encoder = msgspec.json.Encoder()
+_json_decoder = msgspec.json.Decoder(AnyEvent)
+
+
+def _from_fields(raw: dict) -> Event:
+    """Build an event from plain fields (any schema version)."""
+    try:
+        return msgspec.convert(upcast(raw), AnyEvent)
+    except msgspec.ValidationError as exc:
+        raise EventDecodeError(str(exc)) from None
+
+
+def encode_json(event: Event) -> bytes:
+    return _json_encoder.encode(event)
+
+
+def decode_json(data: bytes | str) -> Event:
+    """Decode one JSON event; raises EventDecodeError naming the field at fault."""
+    try:
+        event = _json_decoder.decode(data)
+    except msgspec.ValidationError:
+        # Maybe an old version whose fields were renamed: lift it, then validate again.
+        try:
+            raw = msgspec.json.decode(data)
+        except msgspec.DecodeError as exc:
+            raise EventDecodeError(str(exc)) from None
+        if not isinstance(raw, dict):
+            raise EventDecodeError(f"Expected `object`, got `{type(raw).__name__}`") from None
+        return _from_fields(raw)
+    except msgspec.DecodeError as exc:
+        raise EventDecodeError(str(exc)) from None
+    if has_versions(event):
+        return _from_fields(msgspec.json.decode(data))
+    return event
+
+
+def encode_avro(event: Event) -> bytes:
+    return avro.encode(event)
+
+
+def decode_avro(data: bytes) -> Event:
+    try:
+        raw = avro.decode_fields(data)
+    except Exception as exc:  # fastavro raises several types for truncated or foreign bytes
+        raise EventDecodeError(f"not an Avro-encoded deskstream event: {exc}") from None
+    return _from_fields(raw)
+
+
+def decode(data: bytes) -> Event:
+    """Decode bytes of either form: JSON starts with '{', anything else is Avro.
+
+    Safe because an Avro union value starts with its branch index as a zig-zag varint,
+    always even for a valid index, and '{' is 0x7b, odd.
+    """
+    return decode_json(data) if data[:1] == b"{" else decode_avro(data)
