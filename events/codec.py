@@ -13,7 +13,7 @@ _json_encoder = msgspec.json.Encoder()
 _json_decoder = msgspec.json.Decoder(AnyEvent)
 
 
-def _from_fields(raw: dict) -> Event:
+def from_fields(raw: dict) -> Event:
     """Build an event from plain fields (any schema version)."""
     try:
         return msgspec.convert(upcast(raw), AnyEvent)
@@ -37,11 +37,11 @@ def decode_json(data: bytes | str) -> Event:
             raise EventDecodeError(str(exc)) from None
         if not isinstance(raw, dict):
             raise EventDecodeError(f"Expected `object`, got `{type(raw).__name__}`") from None
-        return _from_fields(raw)
+        return from_fields(raw)
     except msgspec.DecodeError as exc:
         raise EventDecodeError(str(exc)) from None
     if has_versions(event):
-        return _from_fields(msgspec.json.decode(data))
+        return from_fields(msgspec.json.decode(data))
     return event
 
 
@@ -54,7 +54,7 @@ def decode_avro(data: bytes) -> Event:
         raw = avro.decode_fields(data)
     except Exception as exc:  # fastavro raises several types for truncated or foreign bytes
         raise EventDecodeError(f"not an Avro-encoded deskstream event: {exc}") from None
-    return _from_fields(raw)
+    return from_fields(raw)
 
 
 def decode(data: bytes) -> Event:

@@ -1,0 +1,89 @@
+"""Event logs on disk: NDJSON (one JSON event a line) and Avro object container files.
+
+Readers never stop at a bad record: they report it to `on_error` with the file and line
+(the record index for Avro) and go on with the next one.
+"""
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import fastavro
+
+from events import Event, avro
+from events.codec import EventDecodeError, decode_json, encode_json, from_fields
+from events.errors import RAW_LIMIT, SourceError
+
+ErrorHandler = Callable[[SourceError], None]
+ProgressHandler = Callable[[int], None]
+AVRO_SUFFIXES = (".avro",)
+
+
+def is_avro(path: Path) -> bool:
+    return path.suffix in AVRO_SUFFIXES
+
+
+def read_log(
+    path: Path, on_error: ErrorHandler, on_progress: ProgressHandler | None = None
+) -> Iterator[Event]:
+    """Events of one log in file order; `on_progress` gets the bytes consumed."""
+    reader = _read_avro if is_avro(path) else _read_ndjson
+    yield from reader(Path(path), on_error, on_progress or (lambda _: None))
+
+
+def _read_ndjson(path: Path, on_error: ErrorHandler, on_progress: ProgressHandler) -> Iterator[Event]:
+    with path.open("rb") as lines:
+        for number, line in enumerate(lines, start=1):
+            on_progress(len(line))
+            if not line.strip():
+                continue
+            try:
+                yield decode_json(line)
+            except EventDecodeError as exc:
+                raw = line.decode("utf-8", errors="replace").rstrip("\n")[:RAW_LIMIT]
+                on_error(SourceError(path.name, number, str(exc), raw))
+
+
+def _read_avro(path: Path, on_error: ErrorHandler, on_progress: ProgressHandler) -> Iterator[Event]:
+    with path.open("rb") as stream:
+        try:
+            records = fastavro.reader(stream, return_record_name=True)
+        except Exception as exc:  # not a container file at all
+            on_error(SourceError(path.name, 0, f"not an Avro object container file: {exc}"))
+            return
+        position = stream.tell()
+        number = 0
+        while True:
+            number += 1
+            try:
+                record = next(records)
+            except StopIteration:
+                break
+            except Exception as exc:  # a corrupt block: nothing after it can be read
+                on_error(SourceError(path.name, number, f"unreadable Avro block: {exc}"))
+                break
+            on_progress(stream.tell() - position)
+            position = stream.tell()
+            try:
+                yield from_fields(avro.from_record(record))
+            except EventDecodeError as exc:
+                on_error(SourceError(path.name, number, str(exc), repr(record)[:RAW_LIMIT]))
+
+
+def write_log(path: Path, events: Iterable[Event]) -> int:
+    """Write events as NDJSON, or Avro when the name ends in .avro; returns the count."""
+    path = Path(path)
+    count = 0
+
+    def counted(items: Iterable[Event]) -> Iterator[Event]:
+        nonlocal count
+        for event in items:
+            count += 1
+            yield event
+
+    if is_avro(path):
+        with path.open("wb") as out:
+            fastavro.writer(out, avro.parsed_schema(), (avro.to_record(e) for e in counted(events)))
+    else:
+        with path.open("wb") as out:
+            for event in counted(events):
+                out.write(encode_json(event) + b"\n")
+    return count

@@ -1,0 +1,132 @@
+"""Account reference data as a fold: users, groups, organizations, schedules, holidays.
+
+Schedules and holidays keep every version with the time it took effect, because a
+business-minutes value uses the schedule in force when the value was recorded
+(semantics.md). Users, groups and organizations keep their latest version.
+"""
+from datetime import date, datetime
+
+import msgspec
+
+from events import (
+    Event,
+    GroupUpserted,
+    HolidayUpserted,
+    OrganizationUpserted,
+    ScheduleUpserted,
+    UserUpserted,
+)
+from projections.business_hours import Schedule
+
+AGENT_ROLES = frozenset({"agent", "admin"})
+
+
+class ScheduleVersion(msgspec.Struct, frozen=True, array_like=True):
+    since: datetime
+    event_id: str
+    time_zone: str
+    intervals: tuple[tuple[int, int], ...]
+    is_default: bool
+
+
+class HolidayVersion(msgspec.Struct, frozen=True, array_like=True):
+    since: datetime
+    event_id: str
+    holiday_id: int
+    start: date
+    end: date
+
+
+class Directory(msgspec.Struct, frozen=True):
+    users: dict[int, UserUpserted] = {}
+    groups: dict[int, GroupUpserted] = {}
+    organizations: dict[int, OrganizationUpserted] = {}
+    schedules: dict[int, tuple[ScheduleVersion, ...]] = {}
+    holidays: dict[int, tuple[HolidayVersion, ...]] = {}
+
+    def is_agent(self, user_id: int | None) -> bool:
+        user = self.users.get(user_id)
+        return user is not None and user.role in AGENT_ROLES
+
+    def schedule_at(self, schedule_id: int | None, at: datetime) -> Schedule | None:
+        """The schedule in force at `at`: the ticket's own, else the account default."""
+        in_force = {
+            sid: version
+            for sid, versions in self.schedules.items()
+            if (version := _latest(versions, at)) is not None
+        }
+        if schedule_id not in in_force:
+            # The default is the flagged one, else the first created (as in Zendesk).
+            defaults = [sid for sid, version in in_force.items() if version.is_default]
+            firsts = sorted(in_force, key=lambda sid: (self.schedules[sid][0].since, sid))
+            schedule_id = (defaults or firsts or [None])[0]
+        if schedule_id is None:
+            return None
+        version = in_force[schedule_id]
+        latest_holidays: dict[int, HolidayVersion] = {}
+        for holiday in self.holidays.get(schedule_id, ()):
+            if holiday.since <= at:
+                latest_holidays[holiday.holiday_id] = holiday
+        return Schedule(
+            schedule_id=schedule_id,
+            time_zone=version.time_zone,
+            intervals=version.intervals,
+            holidays=tuple(sorted((h.start, h.end) for h in latest_holidays.values())),
+        )
+
+
+def _latest(versions: tuple[ScheduleVersion, ...], at: datetime) -> ScheduleVersion | None:
+    current = None
+    for version in versions:
+        if version.since > at:
+            break
+        current = version
+    return current
+
+
+def initial() -> Directory:
+    return Directory()
+
+
+def apply(directory: Directory, event: Event) -> Directory:
+    """The directory after one reference-data event; other events leave it unchanged."""
+    match event:
+        case UserUpserted(user_id=key):
+            return _keep_latest(directory, "users", key, event)
+        case GroupUpserted(group_id=key):
+            return _keep_latest(directory, "groups", key, event)
+        case OrganizationUpserted(organization_id=key):
+            return _keep_latest(directory, "organizations", key, event)
+        case ScheduleUpserted(schedule_id=key):
+            intervals = tuple((i.start_minute, i.end_minute) for i in event.intervals)
+            version = ScheduleVersion(
+                event.occurred_at, event.event_id, event.time_zone, intervals, event.is_default
+            )
+            return _add_version(directory, "schedules", key, version)
+        case HolidayUpserted(schedule_id=key):
+            version = HolidayVersion(
+                event.occurred_at, event.event_id, event.holiday_id, event.start_date, event.end_date
+            )
+            return _add_version(directory, "holidays", key, version)
+    return directory
+
+
+def _order(event: Event) -> tuple[datetime, str]:
+    return event.occurred_at, event.event_id
+
+
+def _keep_latest(directory: Directory, table: str, key: int, event: Event) -> Directory:
+    rows = getattr(directory, table)
+    current = rows.get(key)
+    if current is not None and _order(current) >= _order(event):
+        return directory  # a duplicate or an older version arriving late
+    return msgspec.structs.replace(directory, **{table: {**rows, key: event}})
+
+
+def _add_version(directory: Directory, table: str, key: int, version) -> Directory:
+    rows = getattr(directory, table)
+    versions = rows.get(key, ())
+    if version in versions:
+        return directory
+    ordered = tuple(sorted((*versions, version), key=lambda v: (v.since, v.event_id)))
+    return msgspec.structs.replace(directory, **{table: {**rows, key: ordered}})

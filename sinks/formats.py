@@ -1,0 +1,49 @@
+"""Formats turn rows into bytes and name their extension; they know no export."""
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+
+import msgspec
+
+# A cell starting with one of these is run as a formula by spreadsheet programs.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def protect_cell(value: object) -> str:
+    """The CSV text of a value, with a leading quote on anything a spreadsheet would run.
+
+    Negative numbers stay numbers: only text is protected.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+class CsvFormat:
+    extension = ".csv"
+
+    def chunks(self, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[bytes]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(headers)
+        for row in rows:
+            writer.writerow([protect_cell(cell) for cell in row])
+            if buffer.tell() > 1 << 16:
+                yield buffer.getvalue().encode()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue().encode()
+
+
+class NdjsonFormat:
+    extension = ".ndjson"
+    _encoder = msgspec.json.Encoder(order="deterministic")
+
+    def chunks(self, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[bytes]:
+        for row in rows:
+            yield self._encoder.encode(dict(zip(headers, row))) + b"\n"

@@ -1,0 +1,69 @@
+"""`ticket-metrics`: one Zendesk Ticket Metrics API object per ticket, as NDJSON.
+
+Shaped like Zendesk's own `ticket_metric` objects so the two can be compared field by
+field: times in UTC as Zendesk writes them, each duration as {"calendar", "business"},
+both null while the metric has no value (as Zendesk returns them).
+"""
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from projections.state import ProjectionState
+from projections.ticket_metrics import Minutes, TicketMetrics, ticket_metrics
+from sinks.formats import NdjsonFormat
+from sinks.request import ExportRequest
+
+
+def zendesk_time(at: datetime | None) -> str | None:
+    return None if at is None else at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def minutes(value: Minutes | None) -> dict:
+    if value is None:
+        return {"calendar": None, "business": None}
+    return {"calendar": value.calendar, "business": value.business}
+
+
+def _time(name: str):
+    return lambda metrics: zendesk_time(getattr(metrics, name))
+
+
+def _minutes(name: str):
+    return lambda metrics: minutes(getattr(metrics, name))
+
+
+def _count(name: str):
+    return lambda metrics: getattr(metrics, name)
+
+
+class TicketMetricsExport:
+    name = "ticket-metrics"
+    help = "Zendesk Ticket Metrics API objects, one per ticket (NDJSON, UTC)."
+    format = NdjsonFormat()
+    columns = (
+        ("ticket_id", _count("ticket_id")),
+        ("created_at", _time("created_at")),
+        ("updated_at", _time("updated_at")),
+        ("group_stations", _count("group_stations")),
+        ("assignee_stations", _count("assignee_stations")),
+        ("reopens", _count("reopens")),
+        ("replies", _count("replies")),
+        ("assigned_at", _time("assigned_at")),
+        ("initially_assigned_at", _time("initially_assigned_at")),
+        ("solved_at", _time("solved_at")),
+        ("status_updated_at", _time("status_updated_at")),
+        ("reply_time_in_minutes", _minutes("reply_time")),
+        ("first_resolution_time_in_minutes", _minutes("first_resolution_time")),
+        ("full_resolution_time_in_minutes", _minutes("full_resolution_time")),
+        ("agent_wait_time_in_minutes", _minutes("agent_wait_time")),
+        ("requester_wait_time_in_minutes", _minutes("requester_wait_time")),
+        ("on_hold_time_in_minutes", _minutes("on_hold_time")),
+    )
+
+    def file_name(self, request: ExportRequest) -> str:
+        return "ticket_metrics.ndjson"
+
+    def rows(self, state: ProjectionState, request: ExportRequest) -> Iterator[TicketMetrics]:
+        """Live tickets whose last update is in the requested range (all without one)."""
+        for ticket in state.live_tickets():
+            if request.in_range(ticket.updated_at):
+                yield ticket_metrics(ticket, state.directory)

@@ -1,0 +1,65 @@
+"""The embedded host: fold event logs in-process, then write exports. No broker.
+
+This is the reference every streaming result must equal byte for byte.
+"""
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+import msgspec
+
+from events import Event
+from events.errors import SourceError
+from events.log import read_log
+from projections.state import ProjectionState
+from sinks.export import ExportResult, write_export
+from sinks.registry import get_export
+from sinks.request import ExportRequest
+
+SOURCES = ("events", "zendesk-api")
+
+
+class ReplayStats(msgspec.Struct):
+    applied: int = 0
+    after_as_of: int = 0  # events later than the as-of time, left out of the snapshot
+    errors: int = 0
+
+
+def read_source(
+    paths: list[Path],
+    source: str,
+    on_error: Callable[[SourceError], None],
+    on_progress: Callable[[int], None] | None = None,
+) -> Iterator[Event]:
+    """Events from event logs (NDJSON or Avro), or from one Zendesk API dump folder."""
+    if source == "zendesk-api":
+        from events.zendesk_api import read_zendesk_api
+
+        for folder in paths:
+            yield from read_zendesk_api(Path(folder), on_error)
+        return
+    for path in paths:
+        yield from read_log(Path(path), on_error, on_progress)
+
+
+def fold(events: Iterable[Event], as_of: datetime | None, stats: ReplayStats) -> ProjectionState:
+    """Fold events into every projection, leaving out those after `as_of`."""
+    state = ProjectionState()
+    for event in events:
+        if as_of is not None and event.occurred_at > as_of:
+            stats.after_as_of += 1
+            continue
+        state.apply(event)
+        stats.applied += 1
+    return state
+
+
+def write_exports(
+    state: ProjectionState, names: Iterable[str], request: ExportRequest, out: Path
+) -> list[ExportResult]:
+    """Write each named export of `state` into `out`, with the same request options."""
+    as_of = request.as_of or state.last_event_at
+    return [
+        write_export(get_export(name), state, msgspec.structs.replace(request, export=name, as_of=as_of), out)
+        for name in names
+    ]

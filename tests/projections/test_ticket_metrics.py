@@ -1,0 +1,256 @@
+"""Every ticket metric rule of semantics.md, on stories a person can check on paper.
+
+The default account works Monday to Friday, 09:00-17:00 UTC; 2 March 2026 is a Monday.
+"""
+from datetime import date
+
+from events import WeeklyInterval
+from projections.ticket_metrics import Minutes, resolution_hours
+from tests.projections.tickets_story import (
+    ANA, BOB, REQUESTER, assignee, at, comment, created, group, holiday, metrics, people, schedule, status,
+    weekdays,
+)
+
+
+def test_assignee_stations_count_changes_to_a_value_including_the_first():
+    # given: Ana at creation, then Bob, then nobody, then Bob again, then Bob once more
+    m = metrics(
+        created(at("03-02 09:00"), assignee_id=ANA),
+        assignee(at("03-02 10:00"), BOB),
+        assignee(at("03-02 11:00"), None),
+        assignee(at("03-02 12:00"), BOB),
+        assignee(at("03-02 13:00"), BOB),
+    )
+    # then: Ana, Bob, Bob again after nobody = 3; assigned at = the latest, initially = the first
+    assert m.assignee_stations == 3
+    assert m.initially_assigned_at == at("03-02 09:00")
+    assert m.assigned_at == at("03-02 12:00")
+
+
+def test_group_stations_count_reassignments_across_groups():
+    m = metrics(created(at("03-02 09:00"), group_id=3), group(at("03-02 10:00"), 4), group(at("03-02 11:00"), 3))
+    assert m.group_stations == 3
+
+
+def test_unassigned_ticket_has_no_stations_and_no_assignment_times():
+    m = metrics(created(at("03-02 09:00")))
+    assert (m.assignee_stations, m.group_stations, m.assigned_at, m.initially_assigned_at) == (0, 0, None, None)
+
+
+def test_reopens_count_every_way_out_of_solved_even_if_never_solved_again():
+    m = metrics(
+        created(at("03-02 09:00")),
+        status(at("03-02 10:00"), "solved"),
+        status(at("03-02 11:00"), "open"),
+        status(at("03-02 12:00"), "solved"),
+        status(at("03-02 13:00"), "pending"),
+    )
+    assert m.reopens == 2
+
+
+def test_replies_count_public_agent_comments_but_not_the_description_notes_or_end_users():
+    m = metrics(
+        created(at("03-02 09:00"), submitter_id=ANA),  # agent-created, public description
+        comment(at("03-02 09:10"), ANA, public=False),  # internal note
+        comment(at("03-02 09:20"), REQUESTER),  # end user
+        comment(at("03-02 10:30"), ANA),
+        comment(at("03-02 11:00"), BOB),  # admins are agents too
+    )
+    assert m.replies == 2
+
+
+def test_first_reply_time_ignores_internal_notes_and_end_user_comments():
+    m = metrics(
+        created(at("03-02 09:00")),
+        comment(at("03-02 09:10"), ANA, public=False),
+        comment(at("03-02 09:20"), REQUESTER),
+        comment(at("03-02 10:30"), ANA),
+    )
+    assert m.reply_time == Minutes(calendar=90, business=90)
+
+
+def test_first_reply_time_across_a_night_counts_business_hours_only():
+    # given: Monday 16:00 to Tuesday 10:00 is 18 h, of which 1 h on Monday and 1 h on Tuesday are worked
+    m = metrics(created(at("03-02 16:00")), comment(at("03-03 10:00"), ANA))
+    assert m.reply_time == Minutes(calendar=1080, business=120)
+
+
+def test_first_reply_time_of_an_agent_created_ticket_skips_its_public_description():
+    m = metrics(created(at("03-02 09:00"), submitter_id=ANA), comment(at("03-02 09:45"), ANA))
+    assert m.reply_time == Minutes(calendar=45, business=45)
+
+
+def test_first_reply_time_floors_each_instant_to_its_minute():
+    # 10:57:49 -> 11:29:29 is 32 minutes (10:57 -> 11:29), not 31
+    m = metrics(created(at("03-02 10:57:49")), comment(at("03-02 11:29:29"), ANA))
+    assert m.reply_time == Minutes(calendar=32, business=32)
+
+
+def test_first_reply_time_stays_empty_until_a_reply_and_solving_does_not_fulfil_it():
+    m = metrics(created(at("03-02 09:00")), status(at("03-02 10:00"), "solved"))
+    assert m.reply_time is None
+    assert m.replies == 0
+
+
+def test_reopened_and_resolved_again_keeps_first_and_updates_full_resolution():
+    # given: solved Monday 11:00, reopened 12:00, solved again Tuesday 10:00
+    m = metrics(
+        created(at("03-02 09:00")),
+        status(at("03-02 11:00"), "solved"),
+        status(at("03-02 12:00"), "open"),
+        status(at("03-03 10:00"), "solved"),
+    )
+    # then: first = 2 h; full = 25 h calendar, Monday 8 h + Tuesday 1 h = 540 business minutes
+    assert m.first_resolution_time == Minutes(calendar=120, business=120)
+    assert m.full_resolution_time == Minutes(calendar=1500, business=540)
+    assert m.solved_at == at("03-03 10:00")
+    assert m.reopens == 1
+    assert resolution_hours(m) == 25
+
+
+def test_reopened_and_never_resolved_again_empties_full_resolution_only():
+    m = metrics(
+        created(at("03-02 09:00")),
+        status(at("03-02 11:00"), "solved"),
+        status(at("03-02 12:00"), "open"),
+    )
+    assert m.first_resolution_time == Minutes(calendar=120, business=120)
+    assert m.full_resolution_time is None
+    assert m.solved_at == at("03-02 11:00")
+    assert resolution_hours(m) is None
+
+
+def test_closed_after_solved_keeps_full_resolution():
+    m = metrics(created(at("03-02 09:00")), status(at("03-02 09:30"), "solved"), status(at("03-06 09:30"), "closed"))
+    assert m.full_resolution_time == Minutes(calendar=30, business=30)
+    assert m.status_updated_at == at("03-06 09:30")
+
+
+def test_resolution_hours_round_half_up():
+    # 90 minutes is 1.5 h -> 2; 89 minutes -> 1
+    assert resolution_hours(metrics(created(at("03-02 09:00")), status(at("03-02 10:30"), "solved"))) == 2
+    assert resolution_hours(metrics(created(at("03-02 09:00")), status(at("03-02 10:29"), "solved"))) == 1
+
+
+def test_agent_wait_time_sums_closed_pending_segments():
+    m = metrics(
+        created(at("03-02 09:00")),
+        status(at("03-02 10:00"), "pending"),
+        status(at("03-02 11:00"), "open"),
+        status(at("03-02 14:00"), "pending"),
+        status(at("03-02 14:30"), "solved"),
+    )
+    assert m.agent_wait_time == Minutes(calendar=90, business=90)
+
+
+def test_agent_wait_time_is_empty_until_the_first_pending_segment_closes():
+    never = metrics(created(at("03-02 09:00")), status(at("03-02 10:00"), "open"))
+    still = metrics(created(at("03-02 09:00")), status(at("03-02 10:00"), "pending"))
+    assert never.agent_wait_time is None
+    assert still.agent_wait_time is None
+
+
+def test_requester_wait_time_counts_new_open_and_reopened_solved_but_not_hold_or_final_solve():
+    # given: new 30, open 30, pending 60, open 60, solved 60 then reopened, open 30, hold 90, final solve
+    m = metrics(
+        created(at("03-02 09:00")),
+        status(at("03-02 09:30"), "open"),
+        status(at("03-02 10:00"), "pending"),
+        status(at("03-02 11:00"), "open"),
+        status(at("03-02 12:00"), "solved"),
+        status(at("03-02 13:00"), "open"),
+        status(at("03-02 13:30"), "hold"),
+        status(at("03-02 15:00"), "solved"),
+    )
+    # then: 30 + 30 + 60 + 60 + 30 = 210
+    assert m.requester_wait_time == Minutes(calendar=210, business=210)
+    assert m.on_hold_time == Minutes(calendar=90, business=90)
+
+
+def test_requester_wait_time_is_empty_while_the_ticket_has_never_left_new_or_open():
+    m = metrics(created(at("03-02 09:00")), status(at("03-02 09:30"), "open"))
+    assert m.requester_wait_time is None
+
+
+def test_on_hold_time_is_zero_when_never_on_hold_and_empty_while_first_hold_is_open():
+    never = metrics(created(at("03-02 09:00")), status(at("03-02 09:30"), "solved"))
+    holding = metrics(created(at("03-02 09:00")), status(at("03-02 09:30"), "hold"))
+    assert never.on_hold_time == Minutes(0, 0)
+    assert holding.on_hold_time is None
+
+
+def test_on_hold_segments_overnight_count_business_minutes_only():
+    # given: on hold Monday 16:00 to Tuesday 10:00, then Tuesday 16:30 to 17:30
+    m = metrics(
+        created(at("03-02 09:00")),
+        status(at("03-02 16:00"), "hold"),
+        status(at("03-03 10:00"), "open"),
+        status(at("03-03 16:30"), "hold"),
+        status(at("03-03 17:30"), "open"),
+    )
+    # then: 18 h + 1 h calendar; business 60 + 60 + 30
+    assert m.on_hold_time == Minutes(calendar=1140, business=150)
+
+
+def test_a_holiday_removes_its_working_hours():
+    # given: Paris office Mon-Fri 09:00-17:00, Tuesday 3 March off; Monday 16:00 to Wednesday 10:00 Paris time
+    account = people() + [schedule("Europe/Paris"), holiday(date(2026, 3, 3))]
+    m = metrics(
+        created(at("03-02 16:00", "Europe/Paris")),
+        status(at("03-04 10:00", "Europe/Paris"), "solved"),
+        account=account,
+    )
+    # then: 42 h calendar; Monday 1 h + Tuesday 0 + Wednesday 1 h
+    assert m.full_resolution_time == Minutes(calendar=2520, business=120)
+
+
+def test_a_week_crossing_the_dst_change_counts_wall_clock_hours():
+    # given: New York office; Friday 6 March 16:00 EST to Monday 9 March 10:00 EDT (clocks jump on the 8th)
+    account = people() + [schedule("America/New_York")]
+    m = metrics(
+        created(at("03-06 16:00", "America/New_York")),
+        status(at("03-09 10:00", "America/New_York"), "solved"),
+        account=account,
+    )
+    # then: 66 wall-clock hours minus the lost one = 65 h; business Friday 1 h + Monday 1 h
+    assert m.full_resolution_time == Minutes(calendar=3900, business=120)
+
+
+def test_ticket_still_open_at_as_of_counts_closed_segments_only():
+    # given: the log ends while the ticket waits on the requester
+    m = metrics(
+        created(at("03-02 09:00"), assignee_id=ANA),
+        status(at("03-02 09:30"), "open"),
+        comment(at("03-02 10:00"), ANA),
+        status(at("03-02 10:00"), "pending"),
+    )
+    assert m.requester_wait_time == Minutes(calendar=60, business=60)
+    assert m.agent_wait_time is None
+    assert (m.first_resolution_time, m.full_resolution_time, m.solved_at) == (None, None, None)
+    assert m.reply_time == Minutes(calendar=60, business=60)
+
+
+def test_without_any_schedule_business_minutes_equal_calendar_minutes():
+    m = metrics(created(at("03-02 16:00")), comment(at("03-03 10:00"), ANA), account=people())
+    assert m.reply_time == Minutes(calendar=1080, business=1080)
+
+
+def test_schedule_in_force_when_recorded_applies_back_to_creation():
+    # given: office hours until Tuesday 00:00, then a 24/7 schedule
+    always = (WeeklyInterval(0, 10080),)
+    account = people() + [schedule(), schedule(intervals=always, since=at("03-03 00:00"))]
+    m = metrics(
+        created(at("03-02 16:00")),
+        comment(at("03-02 16:30"), ANA),  # recorded under office hours
+        status(at("03-03 10:00"), "solved"),  # recorded under 24/7, back to Monday 16:00
+        account=account,
+    )
+    assert m.reply_time == Minutes(calendar=30, business=30)
+    assert m.first_resolution_time == Minutes(calendar=1080, business=1080)
+
+
+def test_ticket_own_schedule_wins_over_the_account_default():
+    # given: the default works 09:00-17:00 UTC, schedule 2 works 09:00-12:00 UTC
+    account = people() + [schedule(), schedule(intervals=weekdays(9, 12), schedule_id=2, is_default=False)]
+    m = metrics(created(at("03-02 09:00"), schedule_id=2), status(at("03-02 15:00"), "solved"), account=account)
+    assert m.full_resolution_time == Minutes(calendar=360, business=180)
