@@ -21,7 +21,7 @@ NAMESPACE = "deskstream.events"
 SCHEMA_FILE = Path(__file__).parent / "schemas" / f"{NAMESPACE}.avsc"
 
 
-def _field_type(info: inspect.Type, named: set[str]) -> Any:
+def _field_type(info: inspect.Type, named: set[str], namespace: str) -> Any:
     match info:
         case inspect.IntType():
             return "long"
@@ -34,28 +34,28 @@ def _field_type(info: inspect.Type, named: set[str]) -> Any:
         case inspect.DateType():
             return {"type": "int", "logicalType": "date"}
         case inspect.VarTupleType(item_type=item) | inspect.ListType(item_type=item):
-            return {"type": "array", "items": _field_type(item, named)}
+            return {"type": "array", "items": _field_type(item, named, namespace)}
         case inspect.DictType(value_type=value):
-            return {"type": "map", "values": _field_type(value, named)}
+            return {"type": "map", "values": _field_type(value, named, namespace)}
         case inspect.UnionType(types=members):
             non_null = [m for m in members if not isinstance(m, inspect.NoneType)]
-            branches = [_field_type(m, named) for m in non_null]
+            branches = [_field_type(m, named, namespace) for m in non_null]
             return ["null", *branches] if len(non_null) < len(members) else branches
         case inspect.StructType():
-            return record_schema(info.cls, named)
+            return record_schema(info.cls, named, namespace)
     raise TypeError(f"no Avro mapping for {info!r}")
 
 
-def record_schema(cls: type[msgspec.Struct], named: set[str] | None = None) -> Any:
+def record_schema(cls: type[msgspec.Struct], named: set[str] | None = None, namespace: str = NAMESPACE) -> Any:
     """The Avro record of one Struct; a record already defined is referred to by name."""
     named = set() if named is None else named
-    full_name = f"{NAMESPACE}.{cls.__name__}"
+    full_name = f"{namespace}.{cls.__name__}"
     if full_name in named:
         return full_name
     named.add(full_name)
     fields = []
     for field in inspect.type_info(cls).fields:
-        avro_field = {"name": field.name, "type": _field_type(field.type, named)}
+        avro_field = {"name": field.name, "type": _field_type(field.type, named, namespace)}
         if field.default is not inspect.NODEFAULT:
             default = msgspec.to_builtins(field.default)
             if isinstance(avro_field["type"], list) and default is not None:
@@ -64,7 +64,7 @@ def record_schema(cls: type[msgspec.Struct], named: set[str] | None = None) -> A
                 avro_field["type"].append("null")
             avro_field["default"] = list(default) if isinstance(default, tuple) else default
         fields.append(avro_field)
-    return {"type": "record", "name": cls.__name__, "namespace": NAMESPACE, "fields": fields}
+    return {"type": "record", "name": cls.__name__, "namespace": namespace, "fields": fields}
 
 
 def event_schema() -> list:
@@ -80,7 +80,7 @@ def parsed_schema() -> Any:
     return fastavro.parse_schema(event_schema())
 
 
-def _builtins(event: msgspec.Struct) -> dict:
+def builtins(event: msgspec.Struct) -> dict:
     # Keep datetimes and dates as objects: fastavro rejects their ISO strings.
     return msgspec.to_builtins(event, builtin_types=(datetime, date))
 
@@ -94,7 +94,7 @@ def encode(event: msgspec.Struct) -> bytes:
 
 def to_record(event: msgspec.Struct) -> tuple[str, dict]:
     """fastavro's explicit union branch: (full record name, fields)."""
-    return f"{NAMESPACE}.{type(event).__name__}", _builtins(event)
+    return f"{NAMESPACE}.{type(event).__name__}", builtins(event)
 
 
 def from_record(record: tuple[str, dict]) -> dict:

@@ -1,4 +1,6 @@
 """A bad input record, reported with where it was and why, so the rest can go on."""
+from collections.abc import Callable
+
 import msgspec
 
 RAW_LIMIT = 1000
@@ -14,3 +16,6 @@ class SourceError(msgspec.Struct, frozen=True):
 
     def __str__(self) -> str:
         return f"{self.source} line {self.line}: {self.reason}"
+
+
+ErrorHandler = Callable[[SourceError], None]

@@ -10,9 +10,8 @@ import fastavro
 
 from events import Event, avro
 from events.codec import EventDecodeError, decode_json, encode_json, from_fields
-from events.errors import RAW_LIMIT, SourceError
+from events.errors import RAW_LIMIT, ErrorHandler, SourceError
 
-ErrorHandler = Callable[[SourceError], None]
 ProgressHandler = Callable[[int], None]
 AVRO_SUFFIXES = (".avro",)
 

@@ -4,6 +4,7 @@ Schedules and holidays keep every version with the time it took effect, because 
 business-minutes value uses the schedule in force when the value was recorded
 (semantics.md). Users, groups and organizations keep their latest version.
 """
+from collections.abc import Iterable
 from datetime import date, datetime
 
 import msgspec
@@ -73,6 +74,24 @@ class Directory(msgspec.Struct, frozen=True):
             intervals=version.intervals,
             holidays=tuple(sorted((h.start, h.end) for h in latest_holidays.values())),
         )
+
+
+def merge(parts: Iterable[Directory]) -> Directory:
+    """One directory from fragments holding different entities (a streaming table keeps
+    one fragment per entity key, each folded with `apply`)."""
+    tables: dict[str, dict] = {name: {} for name in Directory.__struct_fields__}
+    for part in parts:
+        for name in Directory.__struct_fields__:
+            tables[name].update(getattr(part, name))
+    return Directory(**tables)
+
+
+def last_change(directory: Directory) -> datetime | None:
+    """When the latest reference-data event happened."""
+    times = [e.occurred_at for table in (directory.users, directory.groups, directory.organizations)
+             for e in table.values()]
+    times += [v.since for table in (directory.schedules, directory.holidays) for vs in table.values() for v in vs]
+    return max(times, default=None)
 
 
 def _latest(versions: tuple[ScheduleVersion, ...], at: datetime) -> ScheduleVersion | None:

@@ -20,8 +20,6 @@ TICKET_TYPES = frozenset(TicketEvent.__args__)
 class ProjectionState:
     tickets: dict[int, TicketState] = field(default_factory=dict)
     directory: Directory = field(default_factory=directory_fold.initial)
-    # The time of the latest event folded in: the default as-of time of a snapshot.
-    last_event_at: datetime | None = None
 
     def apply(self, event: Event) -> None:
         kind = type(event)
@@ -31,8 +29,15 @@ class ProjectionState:
             self.tickets[ticket_id] = ticket_fold.apply(current, event)
         else:
             self.directory = directory_fold.apply(self.directory, event)
-        if self.last_event_at is None or event.occurred_at > self.last_event_at:
-            self.last_event_at = event.occurred_at
+
+    def last_event_at(self) -> datetime | None:
+        """When the latest event folded in happened: a snapshot's default as-of time.
+
+        Derived from the states, so a worker's tables give the same answer as a replay.
+        """
+        times = [t.updated_at for t in self.tickets.values()]
+        times.append(directory_fold.last_change(self.directory))
+        return max((t for t in times if t is not None), default=None)
 
     def live_tickets(self) -> list[TicketState]:
         """Created, not deleted tickets, by id: the rows of the ticket exports."""

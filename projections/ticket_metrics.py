@@ -10,6 +10,7 @@ from datetime import datetime
 
 import msgspec
 
+from events.downstream import Minutes, TicketMetrics
 from projections.business_hours import business_minutes, calendar_minutes
 from projections.directory import Directory
 from projections.tickets import Mark, TicketState
@@ -19,31 +20,6 @@ RESOLVED = frozenset({"solved", "closed"})
 WAITING = frozenset({"new", "open"})  # the requester waits on the agents
 PENDING = frozenset({"pending"})  # the agents wait on the requester
 HOLD = frozenset({"hold"})
-
-
-class Minutes(msgspec.Struct, frozen=True):
-    calendar: int
-    business: int
-
-
-class TicketMetrics(msgspec.Struct, frozen=True, kw_only=True):
-    ticket_id: int
-    created_at: datetime
-    updated_at: datetime
-    group_stations: int
-    assignee_stations: int
-    reopens: int
-    replies: int
-    assigned_at: datetime | None
-    initially_assigned_at: datetime | None
-    solved_at: datetime | None
-    status_updated_at: datetime
-    reply_time: Minutes | None
-    first_resolution_time: Minutes | None
-    full_resolution_time: Minutes | None
-    agent_wait_time: Minutes | None
-    requester_wait_time: Minutes | None
-    on_hold_time: Minutes | None
 
 
 class Segment(msgspec.Struct, frozen=True, array_like=True):

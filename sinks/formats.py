@@ -42,7 +42,7 @@ class CsvFormat:
 
 class NdjsonFormat:
     extension = ".ndjson"
-    _encoder = msgspec.json.Encoder(order="deterministic")
+    _encoder = msgspec.json.Encoder()  # keys in column order
 
     def chunks(self, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[bytes]:
         for row in rows:

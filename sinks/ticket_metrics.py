@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from projections.state import ProjectionState
-from projections.ticket_metrics import Minutes, TicketMetrics, ticket_metrics
+from events.downstream import Minutes, TicketMetrics
+from projections.ticket_metrics import ticket_metrics
 from sinks.formats import NdjsonFormat
 from sinks.request import ExportRequest
 

@@ -58,7 +58,7 @@ def write_exports(
     state: ProjectionState, names: Iterable[str], request: ExportRequest, out: Path
 ) -> list[ExportResult]:
     """Write each named export of `state` into `out`, with the same request options."""
-    as_of = request.as_of or state.last_event_at
+    as_of = request.as_of or state.last_event_at()
     return [
         write_export(get_export(name), state, msgspec.structs.replace(request, export=name, as_of=as_of), out)
         for name in names

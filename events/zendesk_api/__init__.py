@@ -21,16 +21,16 @@ reported once as ignored; dot files are skipped.
 from pathlib import Path
 
 from events.base import Event
+from events.errors import SourceError
 from events.zendesk_api.records import ErrorHandler
 from events.zendesk_api.reference import check_ticket_fields, reference_events
 from events.zendesk_api.tickets import ticket_events
 from events.zendesk_api.timezones import RAILS_TO_IANA, to_iana
-from events.errors import SourceError
 
 RESOURCES = (
     "tickets", "ticket_audits", "users", "groups", "organizations", "schedules", "holidays",
     "ticket_fields",
-)  # fmt: skip
+)
 KNOWN_FILES = frozenset(f"{name}.ndjson" for name in RESOURCES)
 
 __all__ = ["read_zendesk_api", "to_iana", "RAILS_TO_IANA", "KNOWN_FILES", "SourceError"]

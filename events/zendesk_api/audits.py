@@ -58,13 +58,13 @@ IGNORED_EVENT_TYPES = frozenset({
     "FacebookComment", "LogMeInTranscript", "Push", "External", "Error",
     "TicketSharingEvent", "ChatStartedEvent", "ChatEndedEvent", "CommentRedactionEvent",
     "AttachmentRedactionEvent", "SatisfactionRatingNotification",
-})  # fmt: skip
+})
 IGNORED_FIELDS = frozenset({
-    "brand_id", "submitter_id", "ticket_form_id", "problem_id", "is_public",
+    "submitter_id", "ticket_form_id", "problem_id", "is_public",
     "collaborator_ids", "follower_ids", "email_cc_ids", "sharing_agreement_ids",
     "satisfaction_comment", "satisfaction_reason_code", "satisfaction_probability",
     "custom_status_id",  # the agent-facing status name; `status` carries its category
-})  # fmt: skip
+})
 
 
 def ticket_status(value: Any, name: str) -> str:
@@ -128,7 +128,9 @@ def field(event: dict, where: str) -> tuple[str | None, Any, Any]:
 
 
 def channel(via: Any) -> str | None:
-    return via.get("channel") if isinstance(via, dict) and isinstance(via.get("channel"), str) else None
+    """The channel name of a `via` object ("web", "email", "api", ...), if it has one."""
+    name = via.get("channel") if isinstance(via, dict) else None
+    return name if isinstance(name, str) else None
 
 
 class Audit(NamedTuple):
@@ -168,9 +170,12 @@ class Audit(NamedTuple):
 
 def created(audit: Audit, fallback: dict, on_error: ErrorHandler) -> tuple[list[Event], set[int]]:
     """The `TicketCreated` (and creation custom fields) of a Create audit, and the positions
-    of the events it used up (description comment, schedule). `fallback` is the ticket
-    object's fields, for those a Create audit leaves out (requester, submitter, via, brand,
-    external id)."""
+    of the events it used up (description comment, schedule).
+
+    Fields the Create events leave out keep `TicketCreated`'s defaults, except requester,
+    submitter, via, brand and external id, taken from `fallback` (the ticket object's
+    fields), then from the audit (its author, its channel).
+    """
     values: dict[str, Any] = {}
     description: int | None = None
     used: set[int] = set()
@@ -197,19 +202,17 @@ def created(audit: Audit, fallback: dict, on_error: ErrorHandler) -> tuple[list[
     custom = {k: values.pop(k) for k in list(values) if k.startswith("custom_fields.")}
     values.pop("satisfaction_score", None)
     comment = audit.events[description] if description is not None else {}
+    values.setdefault("brand_id", fallback.get("brand_id"))
     events: list[Event] = [
         TicketCreated(
             **audit.ids("created"),
+            **values,
             requester_id=requester,
             submitter_id=fallback.get("submitter_id") or audit.author_id or requester,
             description=comment.get("body") or comment.get("plain_body") or "",
             description_public=comment.get("public") is not False,
-            **{
-                "via": audit.via or fallback.get("via") or "web",
-                "brand_id": fallback.get("brand_id"),
-                "external_id": fallback.get("external_id"),
-                **values,
-            },
+            via=audit.via or fallback.get("via") or "web",
+            external_id=fallback.get("external_id"),
         )
     ]
     if custom:

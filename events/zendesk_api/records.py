@@ -12,9 +12,8 @@ from typing import Any, NamedTuple
 
 import msgspec
 
-from events.errors import RAW_LIMIT, SourceError
+from events.errors import RAW_LIMIT, ErrorHandler, SourceError
 
-ErrorHandler = Callable[[SourceError], None]
 
 
 class BadRecord(ValueError):
@@ -47,7 +46,8 @@ def read_records(path: Path, singular: str, on_error: ErrorHandler) -> Iterator[
             try:
                 obj = msgspec.json.decode(line)
             except msgspec.DecodeError as exc:
-                on_error(SourceError(path.name, number, f"malformed JSON: {exc}", raw))
+                reason = str(exc).removeprefix("JSON is malformed: ")
+                on_error(SourceError(path.name, number, f"malformed JSON: {reason}", raw))
                 continue
             if isinstance(obj, dict) and len(obj) == 1 and isinstance(obj.get(singular), dict):
                 obj = obj[singular]

@@ -20,11 +20,10 @@ from typing import Any, NamedTuple
 
 from events.base import Event
 from events.tickets import TicketCreated, TicketDeleted, TicketFieldsChanged, TicketStatusChanged
-from events.zendesk_api.audits import Audit, ticket_status, field_text, channel, converted, created
+from events.zendesk_api.audits import Audit, channel, converted, created, field_text, ticket_status
 from events.zendesk_api.records import (
     BadRecord,
     ErrorHandler,
-    Record,
     as_int,
     as_str,
     as_tags,
@@ -117,7 +116,8 @@ def _audits(folder: Path, on_error: ErrorHandler) -> dict[int, list[Audit]]:
             on_error(record.error(str(exc)))
             continue
         if audit.audit_id in seen:
-            on_error(record.error(f"audit {audit.audit_id} already read on line {seen[audit.audit_id]}; skipped"))
+            first = seen[audit.audit_id]
+            on_error(record.error(f"audit {audit.audit_id} already read on line {first}; skipped"))
             continue
         seen[audit.audit_id] = record.line
         by_ticket.setdefault(audit.ticket_id, []).append(audit)
@@ -195,13 +195,13 @@ def _history(
             audits[0].report(on_error, (
                 f"ticket {audits[0].ticket_id} has no usable Create audit and is not in "
                 f"tickets.ndjson; its {len(audits)} audit(s) skipped"
-            ))  # fmt: skip
+            ))
             return []
         if audits:
             audits[0].report(on_error, (
                 f"ticket {ticket.ticket_id} has no usable Create audit; "
                 "created from tickets.ndjson at its created_at"
-            ))  # fmt: skip
+            ))
         out = _synthesized(ticket, with_status=not audits)
     for audit in audits:
         if audit.creates() and audit is not first:

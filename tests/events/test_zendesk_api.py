@@ -61,7 +61,7 @@ def test_fixture_converts_every_ticket_and_reference_object(fixture_events):
         "TicketCreated": 8, "TicketStatusChanged": 16, "TicketCommentAdded": 16,
         "TicketAssigneeChanged": 6, "TicketGroupChanged": 5, "TicketFieldsChanged": 4,
         "TicketSatisfactionRated": 4, "TicketTagsChanged": 2, "TicketDeleted": 1,
-    }  # fmt: skip
+    }
     assert Counter(getattr(e, "ticket_id", None) for e in events) == {
         None: 13, 1001: 9, 1002: 11, 1003: 12, 1004: 8, 1005: 12, 1006: 5, 1007: 3, 1008: 2,
     }
@@ -71,7 +71,7 @@ def test_reference_data_comes_first_then_tickets_in_time_order(fixture_events):
     events, _ = fixture_events
     kinds = [type(e).__name__ for e in events[:REFERENCE_COUNT]]
     assert kinds == ["ScheduleUpserted", "HolidayUpserted", "GroupUpserted", "GroupUpserted",
-                     "OrganizationUpserted"] + ["UserUpserted"] * 8  # fmt: skip
+                     "OrganizationUpserted"] + ["UserUpserted"] * 8
     times = [e.occurred_at for e in events[REFERENCE_COUNT:]]
     assert times == sorted(times)
 
@@ -122,8 +122,10 @@ def test_reopened_ticket_history_is_every_change_in_order(fixture_events):
             **_at("zd:audit:5025:1", "2026-04-07T08:20:00Z", 1003),
             status="solved", previous_status="open", author_id=103,
         ),
-        TicketTagsChanged(**_at("zd:audit:5025:2", "2026-04-07T08:20:00Z", 1003), tags=("export", "large-export")),
-    ]  # fmt: skip
+        TicketTagsChanged(
+            **_at("zd:audit:5025:2", "2026-04-07T08:20:00Z", 1003), tags=("export", "large-export")
+        ),
+    ]
 
 
 def test_agent_created_ticket_starts_open_assigned_with_the_agents_public_description(fixture_events):
@@ -136,9 +138,10 @@ def test_agent_created_ticket_starts_open_assigned_with_the_agents_public_descri
         "I have asked for a refund of the duplicate payment.",
         description_public=True, status="open", priority="high", ticket_type="incident", via="web",
         group_id=32, assignee_id=102, brand_id=51, tags=("billing", "refund"),
-    )  # fmt: skip
+    )
     assert custom_fields == TicketFieldsChanged(
-        **_at("zd:audit:5011:fields", "2026-04-02T08:00:00Z", 1002), changes={"custom_fields.360002": "INV-2291"}
+        **_at("zd:audit:5011:fields", "2026-04-02T08:00:00Z", 1002),
+        changes={"custom_fields.360002": "INV-2291"},
     )
 
 
@@ -156,7 +159,7 @@ def test_ticket_created_in_a_group_then_reassigned_to_another_group_and_agent(fi
         (type(e).__name__, e.occurred_at.strftime("%d %H:%M"), getattr(e, "group_id", None),
          getattr(e, "assignee_id", None), getattr(e, "status", None))
         for e in _of_ticket(events, 1004)
-    ]  # fmt: skip
+    ]
     assert summary == [
         ("TicketCreated", "06 07:00", 31, None, "new"),
         ("TicketCommentAdded", "07 07:05", None, None, None),
@@ -178,13 +181,19 @@ def test_hold_then_pending_with_schedule_custom_field_and_priority(fixture_event
     assert ticket[1].changes == {"custom_fields.360001": "mobile_app"}
     assert [e.status for e in ticket if isinstance(e, TicketStatusChanged)] == ["open", "hold", "pending"]
     assert [e.changes for e in ticket[2:] if isinstance(e, TicketFieldsChanged)] == [{"priority": "high"}]
-    assert ticket[-1] == TicketTagsChanged(**_at("zd:audit:5044:2", "2026-04-07T09:00:00Z", 1005), tags=("mobile", "mob-418"))
+    assert ticket[-1] == TicketTagsChanged(
+        **_at("zd:audit:5044:2", "2026-04-07T09:00:00Z", 1005), tags=("mobile", "mob-418")
+    )
 
 
 def test_satisfaction_offered_then_rated_good_and_bad(fixture_events):
     # the rating audit of 1001 also has a satisfaction_score Change saying the same: one event
     events, _ = fixture_events
-    ratings = [(e.ticket_id, e.event_id, e.score, e.comment) for e in events if isinstance(e, TicketSatisfactionRated)]
+    ratings = [
+        (e.ticket_id, e.event_id, e.score, e.comment)
+        for e in events
+        if isinstance(e, TicketSatisfactionRated)
+    ]
     assert ratings == [
         (1001, "zd:audit:5005:0", "offered", ""),
         (1001, "zd:audit:5006:1", "good", "Quick and friendly"),
@@ -201,7 +210,7 @@ def test_open_ticket_without_public_reply(fixture_events):
     assert [(type(e).__name__, getattr(e, "public", None)) for e in ticket[1:]] == [
         ("TicketCommentAdded", False), ("TicketAssigneeChanged", None),
         ("TicketGroupChanged", None), ("TicketStatusChanged", None),
-    ]  # fmt: skip
+    ]
 
 
 def test_ticket_without_audits_is_created_from_its_object_then_moved_to_its_status(fixture_events):
@@ -222,7 +231,7 @@ def test_ticket_without_audits_is_created_from_its_object_then_moved_to_its_stat
             **_at("zd:ticket:1007:status:2026-03-21T16:00:00Z", "2026-03-21T16:00:00Z", 1007),
             status="solved", previous_status="new",
         ),
-    ]  # fmt: skip
+    ]
 
 
 def test_ticket_deleted_in_tickets_ndjson_is_deleted_at_its_updated_at(fixture_events):
@@ -241,14 +250,15 @@ def test_reference_data_with_zendesk_time_zone_and_default_schedule(fixture_even
         schedule_id=11, name="Paris office hours", time_zone="Europe/Paris",
         intervals=tuple(WeeklyInterval(day * 1440 + 540, day * 1440 + 1020) for day in range(1, 6)),
         is_default=True,
-    )  # fmt: skip
+    )
     assert holiday == HolidayUpserted(
         event_id="zd:holiday:21:2026-04-06:2026-04-06", occurred_at=schedule.occurred_at,
         holiday_id=21, schedule_id=11, name="Lundi de Pâques",
         start_date=date(2026, 4, 6), end_date=date(2026, 4, 6),
-    )  # fmt: skip
+    )
     users = {e.user_id: e for e in events if isinstance(e, UserUpserted)}
-    assert {u: e.role for u, e in users.items() if e.role != "end-user"} == {100: "admin", 101: "agent", 102: "agent", 103: "agent"}
+    staff = {user_id: e.role for user_id, e in users.items() if e.role != "end-user"}
+    assert staff == {100: "admin", 101: "agent", 102: "agent", 103: "agent"}
     # a user is stated at its creation; its last update names the version
     assert users[101].event_id == "zd:user:101:2026-03-02T08:00:00Z"
     assert users[101].occurred_at == datetime(2025, 9, 1, 8, 10, tzinfo=UTC)
@@ -260,7 +270,7 @@ def test_fixture_errors_name_file_line_and_reason(fixture_events):
         ("README.md", 0), ("ticket_audits.ndjson", 23), ("ticket_audits.ndjson", 27),
     ]
     assert str(errors[0]).startswith("README.md line 0: not a Zendesk API resource file (")
-    assert str(errors[1]).startswith("ticket_audits.ndjson line 23: malformed JSON: ")
+    assert str(errors[1]) == "ticket_audits.ndjson line 23: malformed JSON: invalid character (byte 217)"
     assert str(errors[2]) == "ticket_audits.ndjson line 27: expected integer `ticket_id`, got 'abc'"
     assert errors[2].raw.startswith('{"id": 5099, "ticket_id": "abc"')
 
@@ -270,6 +280,17 @@ def test_fixture_errors_name_file_line_and_reason(fixture_events):
 
 def test_reading_twice_gives_identical_events():
     assert _read(FIXTURE) == _read(FIXTURE)
+
+
+def test_line_order_in_the_files_does_not_change_the_events(tmp_path, fixture_events):
+    # given the fixture with every file's lines reversed
+    for path in FIXTURE.iterdir():
+        lines = path.read_text().splitlines(keepends=True)
+        (tmp_path / path.name).write_text("".join(reversed(lines)))
+    # when
+    events, _ = _read(tmp_path)
+    # then
+    assert events == fixture_events[0]
 
 
 def test_event_ids_are_unique(fixture_events):
@@ -325,7 +346,7 @@ CREATE = {"type": "Create", "field_name": "status", "value": "new"}
 
 def _audit(*events, **fields):
     return {"id": 9, "ticket_id": 1, "created_at": "2026-04-01T08:00:00Z", "author_id": 201,
-            "events": list(events), **fields}  # fmt: skip
+            "events": list(events), **fields}
 
 
 def _dump(folder, **files):
@@ -343,8 +364,10 @@ def _dump(folder, **files):
         ("users", {"id": 5, "name": "Ann", "role": "owner", "created_at": "2026-01-01T00:00:00Z"},
          "expected `role` in end-user, agent, admin, got 'owner'"),
         ("users", {"id": 5, "name": "Ann"}, "missing required field `created_at` (or `updated_at`)"),
-        ("schedules", {"id": 3, "time_zone": "Mars/Olympus", "intervals": [], "created_at": "2026-01-01T00:00:00Z"},
-         "unknown time zone 'Mars/Olympus' (expected a Zendesk name like 'Paris' or an IANA name like 'Europe/Paris')"),
+        ("schedules", {"id": 3, "time_zone": "Mars/Olympus", "intervals": [],
+                       "created_at": "2026-01-01T00:00:00Z"},
+         "unknown time zone 'Mars/Olympus' (expected a Zendesk name like 'Paris' "
+         "or an IANA name like 'Europe/Paris')"),
         ("schedules", {"id": 3, "time_zone": "Paris", "intervals": [{"start_time": 600, "end_time": 60}],
                        "created_at": "2026-01-01T00:00:00Z"},
          "expected 0 <= start_time < end_time <= 10080 in `intervals[0]`, got 600..60"),
@@ -368,7 +391,7 @@ def _dump(folder, **files):
          "audit 9: missing required field `events[2].public`"),
         ("ticket_audits", "[1, 2]", "expected a JSON object, got [1,2]"),
     ],
-)  # fmt: skip
+)
 def test_bad_object_is_reported_with_its_line_and_the_rest_converts(tmp_path, resource, line, reason):
     # given a dump whose resource file has the bad object on line 2 (after a good ticket,
     # else a blank line)
@@ -388,7 +411,9 @@ def test_bad_event_skips_only_that_event_of_the_audit(tmp_path):
     # when
     events, errors = _read(tmp_path)
     # then
-    assert [str(e) for e in errors] == ["ticket_audits.ndjson line 2: audit 10: expected integer `events[0].value`, got 'support'"]
+    assert [str(e) for e in errors] == [
+        "ticket_audits.ndjson line 2: audit 10: expected integer `events[0].value`, got 'support'"
+    ]
     assert [(type(e).__name__, e.event_id) for e in events] == [
         ("TicketCreated", "zd:audit:9:created"), ("TicketStatusChanged", "zd:audit:10:1"),
     ]
@@ -403,8 +428,8 @@ def test_harmless_audit_event_kinds_are_skipped_silently(tmp_path):
 
 def test_status_changed_to_deleted_in_an_audit_is_one_deletion(tmp_path):
     deleted = {"type": "Change", "field_name": "status", "value": "deleted", "previous_value": "new"}
-    _dump(tmp_path, tickets=[{**TICKET, "status": "deleted"}],
-          ticket_audits=[_audit(CREATE), _audit(deleted, id=10, created_at="2026-04-02T08:00:00Z")])  # fmt: skip
+    later = _audit(deleted, id=10, created_at="2026-04-02T08:00:00Z")
+    _dump(tmp_path, tickets=[{**TICKET, "status": "deleted"}], ticket_audits=[_audit(CREATE), later])
     events, _ = _read(tmp_path)
     assert [(type(e).__name__, e.event_id) for e in events] == [
         ("TicketCreated", "zd:audit:9:created"), ("TicketDeleted", "zd:audit:10:0"),
@@ -416,7 +441,8 @@ def test_ticket_with_audits_but_no_create_is_reported_and_created_from_its_objec
     _dump(tmp_path, ticket_audits=[_audit(change, created_at="2026-04-02T08:00:00Z")])
     events, errors = _read(tmp_path)
     assert [str(e) for e in errors] == [
-        "ticket_audits.ndjson line 1: audit 9: ticket 1 has no usable Create audit; created from tickets.ndjson at its created_at"
+        "ticket_audits.ndjson line 1: audit 9: ticket 1 has no usable Create audit; "
+        "created from tickets.ndjson at its created_at"
     ]
     assert [e.event_id for e in events] == ["zd:ticket:1:created", "zd:audit:9:0"]
 
@@ -426,7 +452,8 @@ def test_audits_of_an_unknown_ticket_without_create_are_reported_and_skipped(tmp
     _dump(tmp_path, ticket_audits=[_audit(change, ticket_id=2)])
     events, errors = _read(tmp_path)
     assert [str(e) for e in errors] == [
-        "ticket_audits.ndjson line 1: audit 9: ticket 2 has no usable Create audit and is not in tickets.ndjson; its 1 audit(s) skipped"
+        "ticket_audits.ndjson line 1: audit 9: ticket 2 has no usable Create audit and is not in "
+        "tickets.ndjson; its 1 audit(s) skipped"
     ]
     assert [e.event_id for e in events] == ["zd:ticket:1:created"]
 
@@ -434,12 +461,29 @@ def test_audits_of_an_unknown_ticket_without_create_are_reported_and_skipped(tmp
 def test_duplicate_audit_is_reported_once_and_read_once(tmp_path):
     _dump(tmp_path, ticket_audits=[_audit(CREATE), _audit(CREATE)])
     events, errors = _read(tmp_path)
-    assert [str(e) for e in errors] == ["ticket_audits.ndjson line 2: audit 9 already read on line 1; skipped"]
+    assert [str(e) for e in errors] == [
+        "ticket_audits.ndjson line 2: audit 9 already read on line 1; skipped"
+    ]
     assert len(events) == 1
 
 
+def test_object_repeated_with_the_same_updated_at_is_reported_and_read_once(tmp_path):
+    # given user 5 three times: twice the same version, then a later one
+    v1 = {"id": 5, "name": "Ann", "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"}
+    v2 = {**v1, "name": "Ann B.", "updated_at": "2026-02-01T00:00:00Z"}
+    _dump(tmp_path, users=[v1, v1, v2])
+    # when
+    events, errors = _read(tmp_path)
+    # then both versions are stated at creation, the later one last
+    assert [str(e) for e in errors] == ["users.ndjson line 2: same id and updated_at as line 1; skipped"]
+    assert [(e.event_id, e.name) for e in events if isinstance(e, UserUpserted)] == [
+        ("zd:user:5:2026-01-01T00:00:00Z", "Ann"), ("zd:user:5:2026-02-01T00:00:00Z", "Ann B."),
+    ]
+
+
 def test_line_wrapped_as_in_the_account_export_is_unwrapped(tmp_path):
-    _dump(tmp_path, tickets=[{"ticket": TICKET}], users=[{"user": {"id": 5, "name": "Ann", "created_at": "2026-01-01T00:00:00Z"}}])
+    user = {"id": 5, "name": "Ann", "created_at": "2026-01-01T00:00:00Z"}
+    _dump(tmp_path, tickets=[{"ticket": TICKET}], users=[{"user": user}])
     events, errors = _read(tmp_path)
     assert errors == []
     assert [e.event_id for e in events] == ["zd:user:5:2026-01-01T00:00:00Z", "zd:ticket:1:created"]
@@ -457,7 +501,7 @@ def test_unknown_files_are_reported_once_and_dot_files_skipped(tmp_path):
 @pytest.mark.parametrize(("make", "message"), [
     (lambda p: p / "nowhere", "Zendesk API dump folder not found"),
     (lambda p: p, "not a Zendesk API dump: no tickets.ndjson in"),
-])  # fmt: skip
+])
 def test_missing_folder_or_tickets_file_raises(tmp_path, make, message):
     with pytest.raises(FileNotFoundError, match=message):
         read_zendesk_api(make(tmp_path), lambda e: None)

@@ -1,0 +1,21 @@
+from datetime import UTC, datetime
+
+from events import downstream
+from events.downstream import Minutes, TicketMetrics, decode_metrics, encode_metrics
+
+
+def test_committed_downstream_schema_matches_the_structs():
+    assert downstream.SCHEMA_FILE.read_text() == downstream.schema_json()
+
+
+def test_ticket_metrics_round_trip_through_avro():
+    # given metrics with some values still empty
+    metrics = TicketMetrics(
+        ticket_id=42, created_at=datetime(2026, 3, 2, 9, tzinfo=UTC), updated_at=datetime(2026, 3, 2, 11, tzinfo=UTC),
+        group_stations=1, assignee_stations=2, reopens=0, replies=1, assigned_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+        initially_assigned_at=None, solved_at=None, status_updated_at=datetime(2026, 3, 2, 10, tzinfo=UTC),
+        reply_time=Minutes(90, 60), first_resolution_time=None, full_resolution_time=None,
+        agent_wait_time=None, requester_wait_time=Minutes(30, 30), on_hold_time=Minutes(0, 0),
+    )
+    # then
+    assert decode_metrics(encode_metrics(metrics)) == metrics
