@@ -1,7 +1,10 @@
 """The `deskstream` command line: one click group, one module per command."""
 import click
 
+from streams.commands.produce import produce
 from streams.commands.replay import replay
+from streams.commands.snapshot import snapshot
+from streams.commands.worker import worker
 
 
 @click.group(context_settings={"auto_envvar_prefix": "DESKSTREAM", "help_option_names": ["-h", "--help"]})
@@ -9,9 +12,11 @@ from streams.commands.replay import replay
 def main():
     """deskstream: help-desk analytics from ticket and conversation events.
 
-    Replay event logs into exports with no broker (`replay`), or run on Kafka.
-    Every option can also be set with a DESKSTREAM_<COMMAND>_<OPTION> variable.
+    Replay event logs into exports with no broker (`replay`), or run on Kafka: send
+    events (`produce`), keep the projections (`worker`), ask for exports (`snapshot`).
+    Settings come from DESKSTREAM_* variables (see README) and the commands' flags.
     """
 
 
-main.add_command(replay)
+for command in (replay, worker, produce, snapshot):
+    main.add_command(command)

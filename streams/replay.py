@@ -12,9 +12,6 @@ from events import Event
 from events.errors import SourceError
 from events.log import read_log
 from projections.state import ProjectionState
-from sinks.export import ExportResult, write_export
-from sinks.registry import get_export
-from sinks.request import ExportRequest
 
 SOURCES = ("events", "zendesk-api")
 
@@ -52,14 +49,3 @@ def fold(events: Iterable[Event], as_of: datetime | None, stats: ReplayStats) ->
         state.apply(event)
         stats.applied += 1
     return state
-
-
-def write_exports(
-    state: ProjectionState, names: Iterable[str], request: ExportRequest, out: Path
-) -> list[ExportResult]:
-    """Write each named export of `state` into `out`, with the same request options."""
-    as_of = request.as_of or state.last_event_at()
-    return [
-        write_export(get_export(name), state, msgspec.structs.replace(request, export=name, as_of=as_of), out)
-        for name in names
-    ]

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import msgspec
 
 ENV_PREFIX = "DESKSTREAM_"
+PROCESSING_GUARANTEES = ("at_least_once", "exactly_once")
+STORES = ("rocksdb://", "memory://")
 
 
 class SettingsError(Exception):
@@ -13,6 +15,12 @@ class SettingsError(Exception):
 
     Not a ValueError on purpose: msgspec would wrap one raised in __post_init__.
     """
+
+
+def _to_path(kind: type, value: object) -> Path:
+    if kind is Path and isinstance(value, (str, Path)):
+        return Path(value)
+    raise NotImplementedError(kind)
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -23,8 +31,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     ticket_topic: str = "deskstream.tickets"
     conversation_topic: str = "deskstream.conversations"
     command_topic: str = "deskstream.commands"
+    export_ready_topic: str = "deskstream.exports"
     dead_letter_topic: str = "deskstream.dead-letters"
+    ticket_metrics_topic: str = "deskstream.ticket-metrics"
     partitions: int = 4
+    # "rocksdb://" keeps tables on disk under data_dir; "memory://" rebuilds them from
+    # their changelogs at every start.
+    store: str = "rocksdb://"
+    processing_guarantee: str = "at_least_once"
+    web_host: str = "127.0.0.1"
     web_port: int = 6066
 
     def __post_init__(self) -> None:
@@ -35,6 +50,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 f"{ENV_PREFIX}TIME_ZONE: expected an IANA time zone such as 'Europe/Paris', "
                 f"got {self.time_zone!r}"
             ) from None
+        if self.processing_guarantee not in PROCESSING_GUARANTEES:
+            raise SettingsError(
+                f"{ENV_PREFIX}PROCESSING_GUARANTEE: expected one of {', '.join(PROCESSING_GUARANTEES)}, "
+                f"got {self.processing_guarantee!r}"
+            )
+        if self.store not in STORES:
+            raise SettingsError(f"{ENV_PREFIX}STORE: expected one of {', '.join(STORES)}, got {self.store!r}")
         if self.partitions < 1:
             raise SettingsError(f"{ENV_PREFIX}PARTITIONS: expected at least 1, got {self.partitions}")
 
@@ -49,7 +71,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 values[name] = environ[variable]
         values.update({k: v for k, v in overrides.items() if v is not None})
         try:
-            return msgspec.convert(values, cls, strict=False)
+            return msgspec.convert(values, cls, strict=False, dec_hook=_to_path)
         except msgspec.ValidationError as exc:
             field = str(exc).rsplit("$.", 1)[-1].rstrip("`")
             raise SettingsError(f"{ENV_PREFIX}{field.upper()}: {exc}") from None

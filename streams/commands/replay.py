@@ -7,10 +7,10 @@ import msgspec
 
 from events.errors import SourceError
 from sinks.destination import write_atomically
-from sinks.registry import EXPORTS
+from sinks.registry import EXPORTS, write_exports
 from sinks.request import ExportRequest
 from streams.commands.params import InstantType, TimeZoneType, resolve
-from streams.replay import SOURCES, ReplayStats, fold, read_source, write_exports
+from streams.replay import SOURCES, ReplayStats, fold, read_source
 
 ERRORS_FILE = "errors.ndjson"
 

@@ -1,0 +1,51 @@
+"""The Faust app of the worker: its topics, tables and agents, built from one Settings.
+
+Agents stay thin: decode, route to the entity's partition, fold with the pure
+projection, store the new state back (assignment, so the changelog sees it). Business
+rules live in `projections/`; exports are written by `sinks/` (see `streams.snapshots`).
+"""
+import faust
+
+from streams.settings import Settings
+
+RAW = {"key_type": bytes, "value_type": bytes, "key_serializer": "raw", "value_serializer": "raw"}
+
+
+class Runtime:
+    """Everything one worker runs; `streams.agents` gives it its behaviour."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        settings.data_dir.mkdir(parents=True, exist_ok=True)  # Faust won't create parents
+        self.app = faust.App(
+            "deskstream",
+            broker=settings.broker_url,
+            store=settings.store,
+            datadir=str(settings.data_dir),
+            processing_guarantee=settings.processing_guarantee,
+            topic_partitions=settings.partitions,
+            web_host=settings.web_host,
+            web_port=settings.web_port,
+            # Keep Faust's own APP_*/BROKER_URL-style variables from overriding ours.
+            env_prefix="DESKSTREAM_FAUST_",
+            web_enabled=True,
+        )
+        partitions = settings.partitions
+
+        def topic(name: str, count: int, **extra) -> faust.TopicT:
+            return self.app.topic(name, partitions=count, internal=True, **RAW, **extra)
+
+        self.ticket_topic = topic(settings.ticket_topic, partitions)
+        self.conversation_topic = topic(settings.conversation_topic, partitions)
+        self.command_topic = topic(settings.command_topic, 1)
+        self.export_ready_topic = topic(settings.export_ready_topic, 1)
+        self.dead_letter_topic = topic(settings.dead_letter_topic, 1)
+        self.ticket_metrics_topic = topic(settings.ticket_metrics_topic, partitions, compacting=True)
+        self.tickets = self.app.Table(
+            "tickets", key_type=str, value_type=bytes, partitions=partitions,
+            help="Ticket id -> the ticket's projection state (msgpack).",
+        )
+        self.directory = self.app.Table(
+            "directory", key_type=str, value_type=bytes, partitions=partitions,
+            help="Reference-data key (user:11, schedule:1, ...) -> that entity's directory fragment (msgpack).",
+        )

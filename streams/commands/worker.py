@@ -1,0 +1,32 @@
+"""`deskstream worker`: run the streaming worker on Kafka."""
+import click
+
+from streams.commands.options import load_settings, settings_options
+
+
+@click.command()
+@settings_options
+@click.option("--web-port", "web_port", type=int, help="Port of the HTTP endpoint. [env: DESKSTREAM_WEB_PORT]")
+@click.option("--web-host", "web_host", help="Address the HTTP endpoint listens on. [env: DESKSTREAM_WEB_HOST]")
+@click.option("--store", type=click.Choice(["rocksdb://", "memory://"]),
+              help="Table store: rocksdb:// on disk, or memory:// rebuilt from changelogs. [env: DESKSTREAM_STORE]")
+@click.option("--processing-guarantee", "processing_guarantee", type=click.Choice(["at_least_once", "exactly_once"]),
+              help="Kafka delivery guarantee; projections ignore re-delivered events either way. "
+                   "[env: DESKSTREAM_PROCESSING_GUARANTEE]")
+@click.option("--loglevel", default="warning", show_default=True,
+              type=click.Choice(["debug", "info", "warning", "error"]), help="Log level (logs go to stderr).")
+def worker(loglevel, **flags):
+    """Consume ticket and conversation events from Kafka and keep the projections.
+
+    Tables live in RocksDB under --data-dir with Kafka changelogs, so a restarted worker
+    picks up where it stopped. Ticket metrics are published to the compacted metrics
+    topic on every change; bad events go to the dead-letter topic. Ask for exports with
+    `deskstream snapshot` or POST /exports/{type} on the HTTP endpoint.
+    """
+    import faust
+
+    from streams.worker import Worker
+
+    settings = load_settings(**flags)
+    app = Worker(settings).runtime.app
+    faust.Worker(app, loglevel=loglevel, redirect_stdouts=False).execute_from_commandline()

@@ -1,0 +1,116 @@
+"""What the worker does with one input message: decode, route, fold, store, publish."""
+import msgspec
+
+from events import Event, codec
+from events.codec import EventDecodeError
+from events.downstream import encode_metrics
+from projections import directory as directory_fold
+from projections import tickets as ticket_fold
+from projections.directory import Directory
+from projections.state import TICKET_TYPES
+from projections.ticket_metrics import ticket_metrics
+from projections.tickets import TicketState
+from streams.app import Runtime
+from streams.topics import TICKET_SIDE
+
+_encoder = msgspec.msgpack.Encoder()
+_ticket_decoder = msgspec.msgpack.Decoder(TicketState)
+_directory_decoder = msgspec.msgpack.Decoder(Directory)
+
+
+def encode_state(state: msgspec.Struct) -> bytes:
+    return _encoder.encode(state)
+
+
+def decode_ticket(data: bytes) -> TicketState:
+    return _ticket_decoder.decode(data)
+
+
+def decode_fragment(data: bytes) -> Directory:
+    return _directory_decoder.decode(data)
+
+
+class Processor:
+    """The per-message work of the input agents, and the state it needs between them."""
+
+    def __init__(self, runtime: Runtime):
+        self.runtime = runtime
+        # "topic:partition" -> offset of the last input message applied: a snapshot's as-of.
+        self.positions: dict[str, int] = {}
+        self._directory: Directory | None = None  # all fragments merged, built on first use
+
+    def directory(self) -> Directory:
+        """The whole directory from the table's fragments; kept up to date as events come."""
+        if self._directory is None:
+            self._directory = directory_fold.merge(map(decode_fragment, self.runtime.directory.values()))
+        return self._directory
+
+    def forget_directory(self, *args, **kwargs) -> None:
+        """After a rebalance the table holds other fragments: rebuild on next use."""
+        self._directory = None
+
+    async def process(self, message) -> None:
+        """Apply one input message; a bad one goes to the dead-letter topic instead."""
+        try:
+            event = codec.decode(message.value)
+        except EventDecodeError as exc:
+            await self.dead_letter(message, str(exc))
+            return
+        if message.key != event.key.encode():
+            # Keyed otherwise by its producer: send it round again under its entity key,
+            # so all of an entity's events meet in one partition (the group_by step).
+            await message_topic(self.runtime, event).send(key=event.key.encode(), value=message.value)
+            return
+        changed = self.apply(event)
+        self.positions[f"{message.topic}:{message.partition}"] = message.offset
+        if changed is not None:
+            await self.publish(changed)
+
+    def apply(self, event: Event) -> TicketState | None:
+        """Fold the event into its table; returns the ticket when its state changed.
+
+        No await in here: a snapshot never sees half of one event applied.
+        """
+        key = event.key
+        if type(event) in TICKET_TYPES:
+            stored = self.runtime.tickets.get(key)
+            before = decode_ticket(stored) if stored is not None else ticket_fold.initial(event.ticket_id)
+            after = ticket_fold.apply(before, event)
+            if after == before:
+                return None  # a re-delivered event: nothing to store or publish
+            self.runtime.tickets[key] = encode_state(after)
+            return after
+        if type(event) in TICKET_SIDE:  # reference data
+            stored = self.runtime.directory.get(key)
+            before = decode_fragment(stored) if stored is not None else directory_fold.initial()
+            after = directory_fold.apply(before, event)
+            if after != before:
+                self.runtime.directory[key] = encode_state(after)
+                if self._directory is not None:
+                    self._directory = directory_fold.apply(self._directory, event)
+        # Conversation-side events are checked and acknowledged; their projections
+        # (conversations, presence) are not built yet.
+        return None
+
+    async def publish(self, ticket: TicketState) -> None:
+        """The ticket's metrics, now, on the compacted metrics topic; a deleted ticket
+        gets a tombstone so compaction forgets it."""
+        if ticket.created_at is None:
+            return
+        value = None if ticket.deleted else encode_metrics(ticket_metrics(ticket, self.directory()))
+        await self.runtime.ticket_metrics_topic.send(key=str(ticket.ticket_id).encode(), value=value)
+
+    async def dead_letter(self, message, reason: str) -> None:
+        """The original bytes, untouched, with the reason and the source in headers."""
+        await self.runtime.dead_letter_topic.send(
+            key=message.key,
+            value=message.value,
+            headers={
+                "deskstream-reason": reason.encode(),
+                "deskstream-source": f"{message.topic}:{message.partition}:{message.offset}".encode(),
+            },
+        )
+
+
+def message_topic(runtime: Runtime, event: Event):
+    return runtime.ticket_topic if type(event) in TICKET_SIDE else runtime.conversation_topic

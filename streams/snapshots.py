@@ -1,0 +1,55 @@
+"""Taking a snapshot: the worker's tables as one ProjectionState, written by the sinks."""
+import msgspec
+
+from events.commands import ExportReady, SnapshotRequested
+from projections import directory as directory_fold
+from projections.state import ProjectionState
+from sinks.destination import UnsafeExportName, export_path
+from sinks.registry import UnknownExport, get_export, write_exports
+from sinks.request import ExportRequest
+from streams.processing import Processor, decode_fragment, decode_ticket
+
+
+def table_state(processor: Processor) -> ProjectionState:
+    """Every entity the worker's tables hold, read in one go (no await: one point of the stream)."""
+    runtime = processor.runtime
+    tickets = {int(key): decode_ticket(value) for key, value in runtime.tickets.items()}
+    directory = directory_fold.merge(map(decode_fragment, runtime.directory.values()))
+    return ProjectionState(tickets=tickets, directory=directory)
+
+
+def take_snapshot(processor: Processor, command: SnapshotRequested) -> ExportReady:
+    """Write the requested export into its own folder of the export directory.
+
+    The same sinks code as `deskstream replay`, on the same kind of state, so a worker
+    that consumed a log writes the same bytes as a replay of that log.
+    """
+    offsets = dict(processor.positions)
+    try:
+        get_export(command.export)
+        folder = export_path(processor.runtime.settings.export_dir, command.request_id)
+        request = ExportRequest(
+            export=command.export,
+            time_zone=command.time_zone,
+            date_from=command.date_from,
+            date_to=command.date_to,
+            channels=command.channels,
+            as_of=command.as_of,
+        )
+        state = table_state(processor)
+        (result,) = write_exports(state, [command.export], request, folder)
+    except (UnknownExport, UnsafeExportName, ValueError) as exc:
+        return ExportReady(request_id=command.request_id, export=command.export, offsets=offsets, error=str(exc))
+    return ExportReady(
+        request_id=command.request_id,
+        export=command.export,
+        path=result.path,
+        rows=result.rows,
+        sha256=result.sha256,
+        as_of=command.as_of or state.last_event_at(),
+        offsets=offsets,
+    )
+
+
+def encode_ready(ready: ExportReady) -> bytes:
+    return msgspec.json.encode(ready)

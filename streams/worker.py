@@ -1,0 +1,47 @@
+"""The worker: the Runtime's agents and web views, wired to the Processor."""
+import msgspec
+
+from events.commands import ExportReady, command_decoder
+from streams.app import Runtime
+from streams.processing import Processor
+from streams.settings import Settings
+from streams.snapshots import encode_ready, take_snapshot
+from streams.web import register_views
+
+
+class Worker:
+    def __init__(self, settings: Settings):
+        self.runtime = runtime = Runtime(settings)
+        self.processor = processor = Processor(runtime)
+        # Answers to snapshot requests, by request id, for GET /exports/{id}.
+        self.ready: dict[str, ExportReady] = {}
+        app = runtime.app
+        app.on_rebalance_complete.connect(processor.forget_directory)
+
+        @app.agent(runtime.ticket_topic, name="tickets")
+        async def tickets(stream):
+            async for event in stream.events():
+                await processor.process(event.message)
+                yield event.message.offset  # put() in test_context waits for a yielding agent
+
+        @app.agent(runtime.conversation_topic, name="conversations")
+        async def conversations(stream):
+            async for event in stream.events():
+                await processor.process(event.message)
+                yield event.message.offset
+
+        @app.agent(runtime.command_topic, name="commands")
+        async def commands(stream):
+            async for event in stream.events():
+                try:
+                    command = command_decoder.decode(event.message.value)
+                except msgspec.DecodeError as exc:  # ValidationError is a DecodeError
+                    await processor.dead_letter(event.message, f"not a deskstream command: {exc}")
+                    continue
+                ready = take_snapshot(processor, command)
+                self.ready[ready.request_id] = ready
+                await runtime.export_ready_topic.send(key=ready.request_id.encode(), value=encode_ready(ready))
+                yield ready
+
+        self.agents = {"tickets": tickets, "conversations": conversations, "commands": commands}
+        register_views(self)

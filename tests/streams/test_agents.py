@@ -1,0 +1,112 @@
+"""Agent wiring with Faust's test_context(): memory tables, downstream topics mocked."""
+import json
+from unittest.mock import AsyncMock
+
+import pytest
+
+from events import codec
+from events.commands import SnapshotRequested
+from events.downstream import decode_metrics
+from streams.settings import Settings
+from streams.worker import Worker
+from tests.projections.tickets_story import ANA, at, comment, created, people, schedule, status
+
+STORY = people() + [schedule()] + [
+    created(at("03-02 09:00"), ticket_id=1),
+    comment(at("03-02 10:30"), ANA, ticket_id=1),
+    status(at("03-02 11:00"), "solved", ticket_id=1),
+]
+
+
+@pytest.fixture
+def worker(tmp_path):
+    settings = Settings(store="memory://", data_dir=tmp_path / "data", export_dir=tmp_path / "exports")
+    worker = Worker(settings)
+    runtime = worker.runtime
+    for topic in ("ticket_metrics_topic", "dead_letter_topic", "export_ready_topic", "ticket_topic"):
+        setattr(getattr(runtime, topic), "send", AsyncMock())
+    return worker
+
+
+async def _feed(worker, events, encode=codec.encode_avro):
+    async with worker.agents["tickets"].test_context() as agent:
+        for event in events:
+            await agent.put(encode(event), key=event.key.encode())
+
+
+async def test_tickets_agent_stores_the_folded_state_in_the_table(worker):
+    # when
+    await _feed(worker, STORY)
+    # then
+    state = worker.processor.runtime.tickets["1"]
+    from streams.processing import decode_ticket
+    assert decode_ticket(state).status == "solved"
+
+
+async def test_tickets_agent_publishes_metrics_on_each_change(worker):
+    await _feed(worker, STORY)
+    sends = worker.runtime.ticket_metrics_topic.send.await_args_list
+    assert [call.kwargs["key"] for call in sends] == [b"1", b"1", b"1"]
+    last = decode_metrics(sends[-1].kwargs["value"])
+    assert (last.reply_time.calendar, last.full_resolution_time.calendar) == (90, 120)
+
+
+async def test_redelivered_event_changes_nothing_and_publishes_nothing(worker):
+    # given the story, then its last event delivered again
+    await _feed(worker, STORY)
+    before = worker.runtime.tickets["1"]
+    # when
+    await _feed(worker, STORY[-1:])
+    # then
+    assert worker.runtime.tickets["1"] == before
+    assert worker.runtime.ticket_metrics_topic.send.await_count == 3
+
+
+async def test_json_events_are_accepted_too(worker):
+    await _feed(worker, STORY, encode=codec.encode_json)
+    assert "1" in worker.runtime.tickets
+
+
+async def test_undecodable_event_goes_to_dead_letters_and_the_agent_goes_on(worker):
+    # given a broken message between good ones
+    async with worker.agents["tickets"].test_context() as agent:
+        await agent.put(codec.encode_avro(STORY[-3]), key=b"1")
+        await agent.put(b'{"type":"TicketCreated","ticket_id":"x"}', key=b"1")
+        await agent.put(codec.encode_avro(STORY[-2]), key=b"1")
+    # then
+    (call,) = worker.runtime.dead_letter_topic.send.await_args_list
+    assert call.kwargs["value"] == b'{"type":"TicketCreated","ticket_id":"x"}'
+    assert call.kwargs["headers"]["deskstream-reason"] == b"Expected `int`, got `str` - at `$.ticket_id`"
+    assert call.kwargs["headers"]["deskstream-source"].endswith(b":1")  # the offset of the bad message
+    assert "1" in worker.runtime.tickets
+
+
+async def test_event_keyed_otherwise_is_sent_round_under_its_entity_key(worker):
+    event = STORY[-1]
+    async with worker.agents["tickets"].test_context() as agent:
+        await agent.put(codec.encode_avro(event), key=b"wrong-key")
+    (call,) = worker.runtime.ticket_topic.send.await_args_list
+    assert call.kwargs["key"] == b"1"
+    assert "1" not in worker.runtime.tickets
+
+
+async def test_snapshot_command_writes_the_export_from_the_tables(worker, tmp_path):
+    # given the story in the tables
+    await _feed(worker, STORY)
+    command = SnapshotRequested(request_id="r1", export="ticket-metrics")
+    # when
+    async with worker.agents["commands"].test_context() as agent:
+        await agent.put(json.dumps({"type": "SnapshotRequested", "request_id": "r1", "export": "ticket-metrics"}).encode())
+    # then
+    ready = worker.ready["r1"]
+    assert ready.path == str(tmp_path / "exports" / "r1" / "ticket_metrics.ndjson")
+    assert ready.rows == 1 and ready.error is None
+    row = json.loads(open(ready.path).readline())
+    assert row["reply_time_in_minutes"] == {"calendar": 90, "business": 90}
+    assert command.export == ready.export
+
+
+async def test_snapshot_of_unknown_export_answers_with_an_error(worker):
+    async with worker.agents["commands"].test_context() as agent:
+        await agent.put(b'{"type":"SnapshotRequested","request_id":"r2","export":"nope"}')
+    assert worker.ready["r2"].error.startswith("unknown export 'nope'")

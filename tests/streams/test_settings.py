@@ -1,0 +1,29 @@
+from pathlib import Path
+
+import pytest
+
+from streams.settings import Settings, SettingsError
+
+
+def test_settings_come_from_deskstream_variables_then_flags():
+    # given
+    env = {"DESKSTREAM_BROKER_URL": "kafka://kafka:9092", "DESKSTREAM_PARTITIONS": "8", "DESKSTREAM_DATA_DIR": "/data"}
+    # when
+    settings = Settings.from_env(env, partitions=2)
+    # then
+    assert (settings.broker_url, settings.partitions, settings.data_dir) == ("kafka://kafka:9092", 2, Path("/data"))
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"DESKSTREAM_PARTITIONS": "many"}, "DESKSTREAM_PARTITIONS: Expected `int`, got `str`"),
+        ({"DESKSTREAM_PARTITIONS": "0"}, "DESKSTREAM_PARTITIONS: expected at least 1, got 0"),
+        ({"DESKSTREAM_TIME_ZONE": "Mars/Olympus"}, "DESKSTREAM_TIME_ZONE: expected an IANA time zone"),
+        ({"DESKSTREAM_STORE": "redis://"}, "DESKSTREAM_STORE: expected one of rocksdb://, memory://, got 'redis://'"),
+        ({"DESKSTREAM_PROCESSING_GUARANTEE": "maybe"}, "DESKSTREAM_PROCESSING_GUARANTEE: expected one of"),
+    ],
+)
+def test_bad_setting_names_its_variable(env, message):
+    with pytest.raises(SettingsError, match=message.replace("(", r"\(")):
+        Settings.from_env(env)
