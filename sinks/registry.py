@@ -1,5 +1,12 @@
 """Every export deskstream can write, by the name users give on the command line."""
-from sinks.export import Export
+from collections.abc import Iterable
+from pathlib import Path
+
+import msgspec
+
+from projections.state import ProjectionState
+from sinks.export import Export, ExportResult, write_export
+from sinks.request import ExportRequest
 from sinks.ticket_metrics import TicketMetricsExport
 
 EXPORTS: dict[str, Export] = {export.name: export for export in (TicketMetricsExport(),)}
@@ -15,3 +22,17 @@ def get_export(name: str) -> Export:
         return EXPORTS[name]
     except KeyError:
         raise UnknownExport(name) from None
+
+
+def write_exports(
+    state: ProjectionState, names: Iterable[str], request: ExportRequest, out: Path
+) -> list[ExportResult]:
+    """Write each named export of `state` into `out`, with the same request options.
+
+    Without an as-of time, the snapshot is as of the latest event in `state`.
+    """
+    as_of = request.as_of or state.last_event_at()
+    return [
+        write_export(get_export(name), state, msgspec.structs.replace(request, export=name, as_of=as_of), out)
+        for name in names
+    ]

@@ -5,7 +5,8 @@ The default account works Monday to Friday, 09:00-17:00 UTC; 2 March 2026 is a M
 from datetime import date
 
 from events import WeeklyInterval
-from projections.ticket_metrics import Minutes, resolution_hours
+from events.downstream import Minutes
+from projections.ticket_metrics import resolution_hours
 from tests.projections.tickets_story import (
     ANA, BOB, REQUESTER, assignee, at, comment, created, group, holiday, metrics, people, schedule, status,
     weekdays,
