@@ -18,7 +18,7 @@ class Runtime:
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)  # Faust won't create parents
         self.app = faust.App(
-            "deskstream",
+            settings.app_id,
             broker=settings.broker_url,
             store=settings.store,
             datadir=str(settings.data_dir),
@@ -49,3 +49,11 @@ class Runtime:
             "directory", key_type=str, value_type=bytes, partitions=partitions,
             help="Reference-data key (user:11, schedule:1, ...) -> that entity's directory fragment (msgpack).",
         )
+        outputs = (self.export_ready_topic, self.dead_letter_topic, self.ticket_metrics_topic)
+
+        @self.app.task
+        async def declare_outputs():
+            """Create the topics the worker only writes to, with their settings (compaction),
+            rather than leave them to the broker's auto-creation on first send."""
+            for output in outputs:
+                await output.maybe_declare()

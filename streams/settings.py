@@ -24,6 +24,8 @@ def _to_path(kind: type, value: object) -> Path:
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    # The consumer group, and the prefix of the tables' changelog topics.
+    app_id: str = "deskstream"
     broker_url: str = "kafka://127.0.0.1:9092"
     data_dir: Path = Path("deskstream-data")
     export_dir: Path = Path("exports")

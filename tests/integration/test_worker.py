@@ -1,0 +1,148 @@
+"""The worker on the real broker: same bytes as replay, crash recovery, dead letters, HTTP."""
+import asyncio
+import json
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bench.generate import generate
+from events.log import write_log
+from streams.topics import bootstrap
+from tests.integration.worker_harness import WorkerProcess, consumed, deskstream, isolated_settings, wait_for
+
+pytestmark = pytest.mark.kafka
+EXAMPLE = Path(__file__).parents[2] / "examples" / "events.ndjson"
+
+
+def replay_bytes(settings, log: Path, out: Path) -> bytes:
+    done = deskstream(settings, "replay", str(log), "--out", str(out), "--export", "ticket-metrics")
+    return Path(done.stdout.split("\t")[0]).read_bytes()
+
+
+def snapshot(settings) -> Path:
+    done = deskstream(settings, "snapshot", "ticket-metrics", "--timeout", "120")
+    return Path(done.stdout.strip())
+
+
+def all_consumed(settings):
+    done, total = consumed(settings)
+    return total > 0 and done == total
+
+
+@pytest.fixture
+def run(kafka_broker, tmp_path):
+    """A worker (not started) with settings of its own; stopped at the end."""
+    settings = isolated_settings(kafka_broker.broker_url, tmp_path)
+    worker = WorkerProcess(settings, tmp_path / "worker.log")
+    yield settings, worker
+    worker.stop()
+
+
+def test_worker_export_equals_replay_byte_for_byte(run, tmp_path):
+    settings, worker = run
+    # given the example log on the input topics, and a worker that consumed it
+    deskstream(settings, "produce", str(EXAMPLE))
+    worker.start()
+    wait_for(lambda: all_consumed(settings), "the worker to consume the example log", worker)
+    # when
+    path = snapshot(settings)
+    # then
+    assert path.read_bytes() == replay_bytes(settings, EXAMPLE, tmp_path / "replay")
+    assert path.is_relative_to(settings.export_dir)
+
+
+def test_redelivered_events_change_nothing(run, tmp_path):
+    settings, worker = run
+    # given the example log produced twice: every event delivered twice
+    deskstream(settings, "produce", str(EXAMPLE))
+    deskstream(settings, "produce", str(EXAMPLE), "--encoding", "json")
+    worker.start()
+    wait_for(lambda: all_consumed(settings), "the worker to consume both copies", worker)
+    # then
+    assert snapshot(settings).read_bytes() == replay_bytes(settings, EXAMPLE, tmp_path / "replay")
+
+
+def test_worker_killed_mid_stream_recovers_to_the_replay_bytes(run, tmp_path):
+    settings, worker = run
+    # given a log long enough to kill the worker in the middle of it
+    log = tmp_path / "long.ndjson"
+    write_log(log, generate(tickets=1500, conversations=300, seed=11))
+    deskstream(settings, "produce", str(log))
+    worker.start()
+    done, total = wait_for(lambda: (c := consumed(settings))[0] >= c[1] // 5 and c, "a fifth consumed", worker)
+    # when: SIGKILL, no goodbye, then a new worker on the same data dir
+    worker.kill()
+    assert done < total, "the worker finished before the kill; make the log longer"
+    worker.start()
+    wait_for(lambda: all_consumed(settings), "the restarted worker to finish", worker)
+    # then: nothing lost, nothing doubled
+    assert snapshot(settings).read_bytes() == replay_bytes(settings, log, tmp_path / "replay")
+
+
+def test_malformed_event_goes_to_dead_letters_and_the_worker_goes_on(run, tmp_path):
+    settings, worker = run
+    # given a good log with a broken message in front of it
+    asyncio.run(_send_raw(settings, settings.ticket_topic, b"42", b"\x00garbage"))
+    deskstream(settings, "produce", str(EXAMPLE))
+    worker.start()
+    # when
+    (letter,) = wait_for(lambda: asyncio.run(_read_all(settings, settings.dead_letter_topic)), "a dead letter", worker)
+    # then: the original bytes, why, and where they came from
+    headers = dict(letter.headers)
+    assert letter.value == b"\x00garbage" and letter.key == b"42"
+    assert headers["deskstream-reason"].startswith(b"not an Avro-encoded deskstream event")
+    assert headers["deskstream-source"].startswith(f"{settings.ticket_topic}:".encode())
+    wait_for(lambda: all_consumed(settings), "the rest of the log", worker)
+    assert snapshot(settings).read_bytes() == replay_bytes(settings, EXAMPLE, tmp_path / "replay")
+
+
+def test_http_endpoint_takes_and_serves_a_snapshot(run, tmp_path):
+    settings, worker = run
+    deskstream(settings, "produce", str(EXAMPLE))
+    worker.start()
+    wait_for(lambda: all_consumed(settings), "the example log", worker)
+    base = f"http://127.0.0.1:{settings.web_port}"
+    # when
+    request = urllib.request.Request(f"{base}/exports/ticket-metrics?timezone=Europe/Paris", method="POST")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 202
+        export_id = json.load(response)["id"]
+    status = wait_for(lambda: _ready(f"{base}/exports/{export_id}"), "the export to be ready", worker)
+    # then
+    assert status["rows"] == 40 - 1  # the deleted ticket is left out
+    with urllib.request.urlopen(f"{base}/exports/{export_id}?download=1", timeout=30) as response:
+        assert response.read() == replay_bytes(settings, EXAMPLE, tmp_path / "replay")
+
+
+def _ready(url: str):
+    with urllib.request.urlopen(url, timeout=30) as response:
+        status = json.load(response)
+    return status if status["status"] == "ready" else None
+
+
+async def _send_raw(settings, topic: str, key: bytes, value: bytes) -> None:
+    from aiokafka import AIOKafkaProducer
+
+    from streams.topics import ensure_topics
+
+    await ensure_topics(settings)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap(settings))
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, key=key, value=value)
+    finally:
+        await producer.stop()
+
+
+async def _read_all(settings, topic: str) -> list:
+    from aiokafka import AIOKafkaConsumer
+
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap(settings), auto_offset_reset="earliest",
+                                enable_auto_commit=False)
+    await consumer.start()
+    try:
+        batches = await consumer.getmany(timeout_ms=2000)
+        return [message for messages in batches.values() for message in messages]
+    finally:
+        await consumer.stop()

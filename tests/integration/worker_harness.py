@@ -1,0 +1,139 @@
+"""Running a real `deskstream worker` against the test broker, and waiting on it.
+
+Every wait polls a condition with a deadline; none sleeps for a fixed time.
+"""
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from streams.settings import Settings
+from streams.topics import bootstrap
+
+DESKSTREAM = Path(sys.executable).parent / "deskstream"
+DEADLINE = 180.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def isolated_settings(broker_url: str, folder: Path, partitions: int = 3) -> Settings:
+    """Settings of their own (group, topics, folders), so tests share the broker safely."""
+    run = uuid.uuid4().hex[:8]
+    return Settings(
+        app_id=f"deskstream-{run}",
+        broker_url=broker_url,
+        data_dir=folder / "data",
+        export_dir=folder / "exports",
+        ticket_topic=f"{run}.tickets",
+        conversation_topic=f"{run}.conversations",
+        command_topic=f"{run}.commands",
+        export_ready_topic=f"{run}.exports",
+        dead_letter_topic=f"{run}.dead-letters",
+        ticket_metrics_topic=f"{run}.ticket-metrics",
+        partitions=partitions,
+        web_port=free_port(),
+    )
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DESKSTREAM_")}
+    for name in Settings.__struct_fields__:
+        env[f"DESKSTREAM_{name.upper()}"] = str(getattr(settings, name))
+    return env
+
+
+def deskstream(settings: Settings, *args: str, timeout: float = DEADLINE) -> subprocess.CompletedProcess:
+    """Run one deskstream command to its end; fail with its stderr when it fails."""
+    done = subprocess.run([str(DESKSTREAM), *args], env=environment(settings), capture_output=True,
+                          text=True, timeout=timeout)
+    assert done.returncode == 0, f"deskstream {' '.join(args)} failed:\n{done.stderr[-3000:]}"
+    return done
+
+
+class WorkerProcess:
+    """`deskstream worker` in a subprocess, logging to a file in its folder."""
+
+    def __init__(self, settings: Settings, log: Path):
+        self.settings = settings
+        self.log = log
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "WorkerProcess":
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen([str(DESKSTREAM), "worker", "--loglevel", "info"],
+                                            env=environment(self.settings), stdout=out, stderr=out)
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no last commit; the crash the tests recover from."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def wait_for(condition, what: str, worker: WorkerProcess | None = None, timeout: float = DEADLINE):
+    """Poll `condition()` until it returns a true value; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if worker is not None and not worker.alive():
+            raise AssertionError(f"worker died while waiting for {what}:\n{worker.log_tail()}")
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)  # a polling interval, not a wait for the condition
+    tail = f"\n{worker.log_tail()}" if worker is not None else ""
+    raise AssertionError(f"timed out after {timeout:g} s waiting for {what}{tail}")
+
+
+def consumed(settings: Settings) -> tuple[int, int]:
+    """(events the worker's group has committed, events in the input topics)."""
+    return asyncio.run(_consumed(settings))
+
+
+async def _consumed(settings: Settings) -> tuple[int, int]:
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+    from aiokafka.admin import AIOKafkaAdminClient
+    from aiokafka.errors import KafkaError
+
+    servers = bootstrap(settings)
+    admin = AIOKafkaAdminClient(bootstrap_servers=servers)
+    consumer = AIOKafkaConsumer(bootstrap_servers=servers)
+    await admin.start()
+    await consumer.start()
+    try:
+        tps = [TopicPartition(topic, p) for topic in (settings.ticket_topic, settings.conversation_topic)
+               for p in range(settings.partitions)]
+        ends = await consumer.end_offsets(tps)
+        try:
+            committed = await admin.list_consumer_group_offsets(settings.app_id, partitions=tps)
+        except KafkaError as exc:
+            if not exc.retriable:
+                raise
+            return 0, sum(ends.values())  # the group's coordinator is not up yet
+        done = sum(max(meta.offset, 0) for meta in committed.values() if meta is not None)
+        return done, sum(ends.values())
+    finally:
+        await consumer.stop()
+        await admin.close()
