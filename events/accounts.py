@@ -9,6 +9,15 @@ from events.base import Event
 UserRole = Literal["end-user", "agent", "admin"]
 
 
+def user_key(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def schedule_key(schedule_id: int) -> str:
+    """Schedules and their holidays share a key, so they meet in one partition."""
+    return f"schedule:{schedule_id}"
+
+
 class UserUpserted(Event, frozen=True, kw_only=True):
     user_id: int
     name: str
@@ -20,7 +29,7 @@ class UserUpserted(Event, frozen=True, kw_only=True):
 
     @property
     def key(self) -> str:
-        return f"user:{self.user_id}"
+        return user_key(self.user_id)
 
 
 class GroupUpserted(Event, frozen=True, kw_only=True):
@@ -59,7 +68,7 @@ class ScheduleUpserted(Event, frozen=True, kw_only=True):
 
     @property
     def key(self) -> str:
-        return f"schedule:{self.schedule_id}"
+        return schedule_key(self.schedule_id)
 
 
 class HolidayUpserted(Event, frozen=True, kw_only=True):
@@ -73,7 +82,7 @@ class HolidayUpserted(Event, frozen=True, kw_only=True):
 
     @property
     def key(self) -> str:
-        return f"schedule:{self.schedule_id}"
+        return schedule_key(self.schedule_id)
 
 
 AccountEvent = UserUpserted | GroupUpserted | OrganizationUpserted | ScheduleUpserted | HolidayUpserted

@@ -8,7 +8,9 @@ import msgspec
 UtcDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
 
 
-class Event(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", tag=True):
+# gc=False: events hold only values, never cycles, and replay keeps millions of them
+# alive; leaving them out of the cycle collector keeps its passes short.
+class Event(msgspec.Struct, frozen=True, kw_only=True, tag_field="type", tag=True, gc=False):
     """A fact that happened. Subclasses add the entity key and what changed.
 
     `schema_version` is the version the event was written with; readers lift old

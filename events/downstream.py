@@ -20,12 +20,12 @@ NAMESPACE = "deskstream.downstream"
 SCHEMA_FILE = Path(__file__).parent / "schemas" / f"{NAMESPACE}.avsc"
 
 
-class Minutes(msgspec.Struct, frozen=True):
+class Minutes(msgspec.Struct, frozen=True, gc=False):
     calendar: int
     business: int
 
 
-class TicketMetrics(msgspec.Struct, frozen=True, kw_only=True):
+class TicketMetrics(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """Every metric of one ticket (semantics.md); None where a metric has no value yet."""
 
     ticket_id: int

@@ -14,6 +14,7 @@ from events.errors import RAW_LIMIT, ErrorHandler, SourceError
 
 ProgressHandler = Callable[[int], None]
 AVRO_SUFFIXES = (".avro",)
+PROGRESS_EVERY = 4096  # lines between two progress reports: a report costs more than a line
 
 
 def is_avro(path: Path) -> bool:
@@ -29,16 +30,20 @@ def read_log(
 
 
 def _read_ndjson(path: Path, on_error: ErrorHandler, on_progress: ProgressHandler) -> Iterator[Event]:
+    consumed = 0
     with path.open("rb") as lines:
         for number, line in enumerate(lines, start=1):
-            on_progress(len(line))
-            if not line.strip():
-                continue
+            consumed += len(line)
+            if not number % PROGRESS_EVERY:
+                on_progress(consumed)
+                consumed = 0
             try:
                 yield decode_json(line)
             except EventDecodeError as exc:
-                raw = line.decode("utf-8", errors="replace").rstrip("\n")[:RAW_LIMIT]
-                on_error(SourceError(path.name, number, str(exc), raw))
+                if line.strip():  # blank lines are allowed, and rare enough to check here
+                    raw = line.decode("utf-8", errors="replace").rstrip("\n")[:RAW_LIMIT]
+                    on_error(SourceError(path.name, number, str(exc), raw))
+    on_progress(consumed)
 
 
 def _read_avro(path: Path, on_error: ErrorHandler, on_progress: ProgressHandler) -> Iterator[Event]:

@@ -18,7 +18,7 @@ holidays (bisect): O(1) per piece plus O(log holidays), never a loop over days o
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from itertools import accumulate
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -29,7 +29,6 @@ from events.accounts import HolidayUpserted, ScheduleUpserted
 
 WEEK = 7 * 24 * 60
 _DAY = 24 * 60
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _MINUTE = timedelta(minutes=1)
 _SUNDAY = 3 * _DAY  # local minute of Sunday 1970-01-04 00:00, the origin of weekly minutes
@@ -90,7 +89,7 @@ class Schedule(msgspec.Struct, frozen=True, cache_hash=True):
 
 def calendar_minutes(start: datetime, end: datetime) -> int:
     """Whole minutes from `start` to `end`, each floored to its minute first; 0 if end <= start."""
-    return max(0, _minute(end, "end") - _minute(start, "start"))
+    return max(0, to_minute(end, "end") - to_minute(start, "start"))
 
 
 def business_minutes(schedule: Schedule, start: datetime, end: datetime) -> int:
@@ -99,10 +98,12 @@ def business_minutes(schedule: Schedule, start: datetime, end: datetime) -> int:
     Minutes follow the local wall clock: skipped local times count nothing, repeated ones
     count twice (see the module docstring).
     """
-    try:
-        lo, hi = (start - _EPOCH) // _MINUTE, (end - _EPOCH) // _MINUTE
-    except TypeError:  # naive: name the culprit
-        lo, hi = _minute(start, "start"), _minute(end, "end")
+    return business_minutes_between(schedule, to_minute(start, "start"), to_minute(end, "end"))
+
+
+def business_minutes_between(schedule: Schedule, lo: int, hi: int) -> int:
+    """`business_minutes` over epoch minutes (see `to_minute`), for callers that measure
+    many intervals between the same instants and convert each instant once."""
     if hi <= lo:
         return 0
     plan = _plan(schedule)
@@ -137,12 +138,13 @@ def _check_holiday(where: str, first: object, last: object) -> None:
         )
 
 
-def _minute(instant: datetime, where: str) -> int:
-    """Minutes since the Unix epoch of the aware `instant`, floored."""
-    try:
-        return (instant - _EPOCH) // _MINUTE
-    except TypeError:
-        raise ValueError(f"`{where}`: expected an aware datetime, got {instant!r}") from None
+def to_minute(instant: datetime, where: str = "instant") -> int:
+    """Minutes since the Unix epoch of the aware `instant`, floored (Zendesk's whole minutes)."""
+    if instant.tzinfo is None:
+        raise ValueError(f"`{where}`: expected an aware datetime, got {instant!r}")
+    # Whole seconds first: the float timestamp is exact to the second in any real date,
+    # and float // 60 then floors as the timedelta arithmetic would, 4x faster.
+    return int(instant.timestamp() // 60)
 
 
 @lru_cache(maxsize=None)

@@ -4,7 +4,6 @@ Schedules and holidays keep every version with the time it took effect, because 
 business-minutes value uses the schedule in force when the value was recorded
 (semantics.md). Users, groups and organizations keep their latest version.
 """
-from collections.abc import Iterable
 from datetime import date, datetime
 
 import msgspec
@@ -17,12 +16,11 @@ from events import (
     ScheduleUpserted,
     UserUpserted,
 )
-from projections.business_hours import Schedule
 
 AGENT_ROLES = frozenset({"agent", "admin"})
 
 
-class ScheduleVersion(msgspec.Struct, frozen=True, array_like=True):
+class ScheduleVersion(msgspec.Struct, frozen=True, array_like=True, gc=False):
     since: datetime
     event_id: str
     time_zone: str
@@ -30,7 +28,7 @@ class ScheduleVersion(msgspec.Struct, frozen=True, array_like=True):
     is_default: bool
 
 
-class HolidayVersion(msgspec.Struct, frozen=True, array_like=True):
+class HolidayVersion(msgspec.Struct, frozen=True, array_like=True, gc=False):
     since: datetime
     event_id: str
     holiday_id: int
@@ -38,52 +36,12 @@ class HolidayVersion(msgspec.Struct, frozen=True, array_like=True):
     end: date
 
 
-class Directory(msgspec.Struct, frozen=True):
+class Directory(msgspec.Struct, frozen=True, gc=False):
     users: dict[int, UserUpserted] = {}
     groups: dict[int, GroupUpserted] = {}
     organizations: dict[int, OrganizationUpserted] = {}
     schedules: dict[int, tuple[ScheduleVersion, ...]] = {}
     holidays: dict[int, tuple[HolidayVersion, ...]] = {}
-
-    def is_agent(self, user_id: int | None) -> bool:
-        user = self.users.get(user_id)
-        return user is not None and user.role in AGENT_ROLES
-
-    def schedule_at(self, schedule_id: int | None, at: datetime) -> Schedule | None:
-        """The schedule in force at `at`: the ticket's own, else the account default."""
-        in_force = {
-            sid: version
-            for sid, versions in self.schedules.items()
-            if (version := _latest(versions, at)) is not None
-        }
-        if schedule_id not in in_force:
-            # The default is the flagged one, else the first created (as in Zendesk).
-            defaults = [sid for sid, version in in_force.items() if version.is_default]
-            firsts = sorted(in_force, key=lambda sid: (self.schedules[sid][0].since, sid))
-            schedule_id = (defaults or firsts or [None])[0]
-        if schedule_id is None:
-            return None
-        version = in_force[schedule_id]
-        latest_holidays: dict[int, HolidayVersion] = {}
-        for holiday in self.holidays.get(schedule_id, ()):
-            if holiday.since <= at:
-                latest_holidays[holiday.holiday_id] = holiday
-        return Schedule(
-            schedule_id=schedule_id,
-            time_zone=version.time_zone,
-            intervals=version.intervals,
-            holidays=tuple(sorted((h.start, h.end) for h in latest_holidays.values())),
-        )
-
-
-def merge(parts: Iterable[Directory]) -> Directory:
-    """One directory from fragments holding different entities (a streaming table keeps
-    one fragment per entity key, each folded with `apply`)."""
-    tables: dict[str, dict] = {name: {} for name in Directory.__struct_fields__}
-    for part in parts:
-        for name in Directory.__struct_fields__:
-            tables[name].update(getattr(part, name))
-    return Directory(**tables)
 
 
 def last_change(directory: Directory) -> datetime | None:
@@ -92,15 +50,6 @@ def last_change(directory: Directory) -> datetime | None:
              for e in table.values()]
     times += [v.since for table in (directory.schedules, directory.holidays) for vs in table.values() for v in vs]
     return max(times, default=None)
-
-
-def _latest(versions: tuple[ScheduleVersion, ...], at: datetime) -> ScheduleVersion | None:
-    current = None
-    for version in versions:
-        if version.since > at:
-            break
-        current = version
-    return current
 
 
 def initial() -> Directory:

@@ -1,34 +1,64 @@
 """Every projection of one account together: what an export is taken from.
 
 Replay folds a whole log into one of these; the streaming worker builds one from its
-tables when asked for a snapshot. The entity states inside are the pure folds of
-`projections.tickets` and `projections.directory`.
+tables when asked for a snapshot. Both keep the same pieces: one ticket state per ticket
+id, and one directory fragment per reference-data key (`user:11`, `schedule:1`), each
+the pure fold of its own events.
 """
-from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
-from events import Event, TicketEvent
+from events import AccountEvent, Event, HolidayUpserted, ScheduleUpserted, TicketEvent
 from projections import directory as directory_fold
 from projections import tickets as ticket_fold
+from projections.account import Account
 from projections.directory import Directory
 from projections.tickets import TicketState
 
 TICKET_TYPES = frozenset(TicketEvent.__args__)
+DIRECTORY_TYPES = frozenset(AccountEvent.__args__)
+SCHEDULE_TYPES = frozenset({ScheduleUpserted, HolidayUpserted})
 
 
-@dataclass
 class ProjectionState:
-    tickets: dict[int, TicketState] = field(default_factory=dict)
-    directory: Directory = field(default_factory=directory_fold.initial)
+    def __init__(
+        self, tickets: dict[int, TicketState] | None = None, directory_parts: dict[str, Directory] | None = None
+    ):
+        self._tickets = tickets if tickets is not None else {}
+        self.directory_parts = directory_parts if directory_parts is not None else {}
+        # Ticket events not folded yet, by ticket: folding a ticket's events together
+        # merges its timelines once instead of once per event.
+        self._pending: dict[int, list[Event]] = {}
 
     def apply(self, event: Event) -> None:
         kind = type(event)
         if kind in TICKET_TYPES:
-            ticket_id = event.ticket_id
-            current = self.tickets.get(ticket_id) or ticket_fold.initial(ticket_id)
-            self.tickets[ticket_id] = ticket_fold.apply(current, event)
-        else:
-            self.directory = directory_fold.apply(self.directory, event)
+            pending = self._pending.get(event.ticket_id)
+            if pending is None:
+                self._pending[event.ticket_id] = [event]
+            else:
+                pending.append(event)
+        elif kind in DIRECTORY_TYPES:
+            key = event.key
+            current = self.directory_parts.get(key) or directory_fold.initial()
+            self.directory_parts[key] = directory_fold.apply(current, event)
+            if kind in SCHEDULE_TYPES and "account" in self.__dict__:
+                self.account.reindex()
+        # Conversation-side events have no projection yet.
+
+    @property
+    def tickets(self) -> dict[int, TicketState]:
+        """Every ticket's state, with the events applied so far."""
+        for ticket_id, events in self._pending.items():
+            current = self._tickets.get(ticket_id) or ticket_fold.initial(ticket_id)
+            self._tickets[ticket_id] = ticket_fold.fold(current, events)
+        self._pending.clear()
+        return self._tickets
+
+    @cached_property
+    def account(self) -> Account:
+        """The reference data, indexed for metrics (kept current by `apply`)."""
+        return Account(self.directory_parts)
 
     def last_event_at(self) -> datetime | None:
         """When the latest event folded in happened: a snapshot's default as-of time.
@@ -36,7 +66,7 @@ class ProjectionState:
         Derived from the states, so a worker's tables give the same answer as a replay.
         """
         times = [t.updated_at for t in self.tickets.values()]
-        times.append(directory_fold.last_change(self.directory))
+        times.append(self.account.last_change())
         return max((t for t in times if t is not None), default=None)
 
     def live_tickets(self) -> list[TicketState]:

@@ -14,8 +14,9 @@ from sinks.formats import NdjsonFormat
 from sinks.request import ExportRequest
 
 
-def zendesk_time(at: datetime | None) -> str | None:
-    return None if at is None else at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def zendesk_time(at: datetime | None) -> datetime | None:
+    """UTC to the second, which the NDJSON format writes as Zendesk does: 2026-03-02T09:15:00Z."""
+    return None if at is None else at.astimezone(UTC).replace(microsecond=0)
 
 
 def minutes(value: Minutes | None) -> dict:
@@ -67,4 +68,4 @@ class TicketMetricsExport:
         """Live tickets whose last update is in the requested range (all without one)."""
         for ticket in state.live_tickets():
             if request.in_range(ticket.updated_at):
-                yield ticket_metrics(ticket, state.directory)
+                yield ticket_metrics(ticket, state.account)

@@ -7,7 +7,8 @@ from events.downstream import encode_metrics
 from projections import directory as directory_fold
 from projections import tickets as ticket_fold
 from projections.directory import Directory
-from projections.state import TICKET_TYPES
+from projections.account import Account
+from projections.state import SCHEDULE_TYPES, TICKET_TYPES
 from projections.ticket_metrics import ticket_metrics
 from projections.tickets import TicketState
 from streams.app import Runtime
@@ -37,17 +38,20 @@ class Processor:
         self.runtime = runtime
         # "topic:partition" -> offset of the last input message applied: a snapshot's as-of.
         self.positions: dict[str, int] = {}
-        self._directory: Directory | None = None  # all fragments merged, built on first use
+        # The directory table's fragments, decoded, and indexed: built on first use.
+        self._parts: dict[str, Directory] = {}
+        self._account: Account | None = None
 
-    def directory(self) -> Directory:
-        """The whole directory from the table's fragments; kept up to date as events come."""
-        if self._directory is None:
-            self._directory = directory_fold.merge(map(decode_fragment, self.runtime.directory.values()))
-        return self._directory
+    def account(self) -> Account:
+        """The reference data for metrics, kept up to date as directory events come."""
+        if self._account is None:
+            self._parts = {key: decode_fragment(value) for key, value in self.runtime.directory.items()}
+            self._account = Account(self._parts)
+        return self._account
 
-    def forget_directory(self, *args, **kwargs) -> None:
+    def forget_account(self, *args, **kwargs) -> None:
         """After a rebalance the table holds other fragments: rebuild on next use."""
-        self._directory = None
+        self._account = None
 
     async def process(self, message) -> None:
         """Apply one input message; a bad one goes to the dead-letter topic instead."""
@@ -86,8 +90,10 @@ class Processor:
             after = directory_fold.apply(before, event)
             if after != before:
                 self.runtime.directory[key] = encode_state(after)
-                if self._directory is not None:
-                    self._directory = directory_fold.apply(self._directory, event)
+                if self._account is not None:
+                    self._parts[key] = after
+                    if type(event) in SCHEDULE_TYPES:
+                        self._account.reindex()
         # Conversation-side events are checked and acknowledged; their projections
         # (conversations, presence) are not built yet.
         return None
@@ -97,7 +103,7 @@ class Processor:
         gets a tombstone so compaction forgets it."""
         if ticket.created_at is None:
             return
-        value = None if ticket.deleted else encode_metrics(ticket_metrics(ticket, self.directory()))
+        value = None if ticket.deleted else encode_metrics(ticket_metrics(ticket, self.account()))
         await self.runtime.ticket_metrics_topic.send(key=str(ticket.ticket_id).encode(), value=value)
 
     async def dead_letter(self, message, reason: str) -> None:

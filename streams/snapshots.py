@@ -2,7 +2,6 @@
 import msgspec
 
 from events.commands import ExportReady, SnapshotRequested
-from projections import directory as directory_fold
 from projections.state import ProjectionState
 from sinks.destination import UnsafeExportName, export_path
 from sinks.registry import UnknownExport, get_export, write_exports
@@ -14,8 +13,8 @@ def table_state(processor: Processor) -> ProjectionState:
     """Every entity the worker's tables hold, read in one go (no await: one point of the stream)."""
     runtime = processor.runtime
     tickets = {int(key): decode_ticket(value) for key, value in runtime.tickets.items()}
-    directory = directory_fold.merge(map(decode_fragment, runtime.directory.values()))
-    return ProjectionState(tickets=tickets, directory=directory)
+    parts = {key: decode_fragment(value) for key, value in runtime.directory.items()}
+    return ProjectionState(tickets=tickets, directory_parts=parts)
 
 
 def take_snapshot(processor: Processor, command: SnapshotRequested) -> ExportReady:

@@ -16,7 +16,7 @@ class Worker:
         # Answers to snapshot requests, by request id, for GET /exports/{id}.
         self.ready: dict[str, ExportReady] = {}
         app = runtime.app
-        app.on_rebalance_complete.connect(processor.forget_directory)
+        app.on_rebalance_complete.connect(processor.forget_account)
 
         @app.agent(runtime.ticket_topic, name="tickets")
         async def tickets(stream):

@@ -10,7 +10,7 @@ from projections.ticket_metrics import ticket_metrics
 from tests.projections.tickets_story import (
     ANA, BOB, REQUESTER, assignee, at, comment, created, fold_ticket, group, metrics, people, schedule, status,
 )
-from projections import directory as directory_fold
+from projections.state import ProjectionState
 
 START = at("03-02 09:00")
 STATUSES = ["new", "open", "pending", "hold", "solved"]
@@ -41,14 +41,14 @@ def stories(draw):
     return events
 
 
-def _directory():
-    directory = directory_fold.initial()
+def _account():
+    state = ProjectionState()
     for event in people() + [schedule()]:
-        directory = directory_fold.apply(directory, event)
-    return directory
+        state.apply(event)
+    return state.account
 
 
-DIRECTORY = _directory()
+ACCOUNT = _account()
 
 
 @settings(max_examples=150, deadline=None)
@@ -62,7 +62,19 @@ def test_out_of_order_and_duplicated_events_give_the_same_ticket(story, data):
     messy = fold_ticket(shuffled + repeated)
     # then
     assert messy == in_order
-    assert ticket_metrics(messy, DIRECTORY) == ticket_metrics(in_order, DIRECTORY)
+    assert ticket_metrics(messy, ACCOUNT) == ticket_metrics(in_order, ACCOUNT)
+
+
+@settings(max_examples=100, deadline=None)
+@given(story=stories(), data=st.data())
+def test_folding_events_together_equals_applying_them_one_by_one(story, data):
+    # given the story cut in two batches, shuffled
+    shuffled = data.draw(st.permutations(story))
+    cut = data.draw(st.integers(0, len(story)))
+    # when
+    in_batches = ticket_fold.fold(ticket_fold.fold(ticket_fold.initial(1), shuffled[:cut]), shuffled[cut:])
+    # then
+    assert in_batches == fold_ticket(story)
 
 
 def test_same_event_twice_changes_nothing():

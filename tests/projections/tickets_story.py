@@ -15,7 +15,7 @@ from events import (
     UserUpserted,
     WeeklyInterval,
 )
-from projections import directory as directory_fold
+from projections.state import ProjectionState
 from projections import tickets as ticket_fold
 from projections.ticket_metrics import ticket_metrics
 
@@ -88,7 +88,7 @@ def fold_ticket(events, ticket_id: int = 1):
 def metrics(*ticket_events, account=None):
     """The metrics of ticket 1 after its events, with `account` reference data
     (default: the people and a Mon-Fri 09:00-17:00 UTC schedule)."""
-    directory = directory_fold.initial()
+    state = ProjectionState()
     for event in people() + [schedule()] if account is None else account:
-        directory = directory_fold.apply(directory, event)
-    return ticket_metrics(fold_ticket(ticket_events), directory)
+        state.apply(event)
+    return ticket_metrics(fold_ticket(ticket_events), state.account)

@@ -1,0 +1,79 @@
+"""The account's reference data, indexed for computing metrics over many tickets.
+
+It reads the directory fragments (one per reference-data key, as the replay state and
+the worker's table keep them) through a live mapping, so a new user costs nothing here.
+Schedules are indexed: the schedule in force only changes where a schedule or holiday
+version starts, so lookups between two such instants are answered from a memo. Call
+`reindex()` after a schedule or holiday changes.
+"""
+from bisect import bisect_right
+from collections.abc import Mapping
+from datetime import datetime
+
+from events.accounts import schedule_key, user_key
+from projections.business_hours import Schedule
+from projections.directory import AGENT_ROLES, Directory, HolidayVersion, ScheduleVersion, last_change
+
+SCHEDULE_PREFIX = schedule_key(0).split(":")[0] + ":"
+
+
+class Account:
+    def __init__(self, parts: Mapping[str, Directory]):
+        self.parts = parts
+        self.reindex()
+
+    def reindex(self) -> None:
+        schedule_parts = [part for key, part in self.parts.items() if key.startswith(SCHEDULE_PREFIX)]
+        self.schedules = {sid: vs for part in schedule_parts for sid, vs in part.schedules.items()}
+        self.holidays = {sid: hs for part in schedule_parts for sid, hs in part.holidays.items()}
+        self._changes = sorted(
+            {v.since for versions in self.schedules.values() for v in versions}
+            | {h.since for versions in self.holidays.values() for h in versions}
+        )
+        self._memo: dict[tuple[int | None, int], Schedule | None] = {}
+
+    def is_agent(self, user_id: int | None) -> bool:
+        part = self.parts.get(user_key(user_id))
+        user = part.users.get(user_id) if part is not None else None
+        return user is not None and user.role in AGENT_ROLES
+
+    def last_change(self) -> datetime | None:
+        """When the latest reference-data event happened."""
+        return max((t for part in self.parts.values() if (t := last_change(part)) is not None), default=None)
+
+    def schedule_at(self, schedule_id: int | None, at: datetime) -> Schedule | None:
+        """The schedule in force at `at`: the ticket's own, else the account default
+        (the one flagged default, else the first created, as in Zendesk)."""
+        key = (schedule_id, bisect_right(self._changes, at))
+        if key not in self._memo:
+            self._memo[key] = self._in_force(schedule_id, at)
+        return self._memo[key]
+
+    def _in_force(self, schedule_id: int | None, at: datetime) -> Schedule | None:
+        in_force = {sid: v for sid, versions in self.schedules.items() if (v := _latest(versions, at)) is not None}
+        if schedule_id not in in_force:
+            defaults = [sid for sid, version in in_force.items() if version.is_default]
+            firsts = sorted(in_force, key=lambda sid: (self.schedules[sid][0].since, sid))
+            schedule_id = (defaults or firsts or [None])[0]
+        if schedule_id is None:
+            return None
+        version = in_force[schedule_id]
+        holidays: dict[int, HolidayVersion] = {}
+        for holiday in self.holidays.get(schedule_id, ()):
+            if holiday.since <= at:
+                holidays[holiday.holiday_id] = holiday
+        return Schedule(
+            schedule_id=schedule_id,
+            time_zone=version.time_zone,
+            intervals=version.intervals,
+            holidays=tuple(sorted((h.start, h.end) for h in holidays.values())),
+        )
+
+
+def _latest(versions: tuple[ScheduleVersion, ...], at: datetime) -> ScheduleVersion | None:
+    current = None
+    for version in versions:
+        if version.since > at:
+            break
+        current = version
+    return current
