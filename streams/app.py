@@ -23,6 +23,8 @@ class Runtime:
             store=settings.store,
             datadir=str(settings.data_dir),
             processing_guarantee=settings.processing_guarantee,
+            broker_session_timeout=settings.session_timeout,
+            broker_heartbeat_interval=min(3.0, settings.session_timeout / 3),
             topic_partitions=settings.partitions,
             web_host=settings.web_host,
             web_port=settings.web_port,
@@ -41,6 +43,11 @@ class Runtime:
         self.export_ready_topic = topic(settings.export_ready_topic, 1)
         self.dead_letter_topic = topic(settings.dead_letter_topic, 1)
         self.ticket_metrics_topic = topic(settings.ticket_metrics_topic, partitions, compacting=True)
+        self.agent_rollups_topic = topic(settings.agent_rollups_topic, partitions, compacting=True)
+        self.team_rollups_topic = topic(settings.team_rollups_topic, partitions, compacting=True)
+        # Ticket contributions re-keyed by owner (agent or group): the group_by step
+        # that brings every ticket of one owner to the owner's rollup partition.
+        self.rollup_changes_topic = topic(f"{settings.app_id}-rollup-changes", partitions)
         self.tickets = self.app.Table(
             "tickets", key_type=str, value_type=bytes, partitions=partitions,
             help="Ticket id -> the ticket's projection state (msgpack).",
@@ -49,7 +56,14 @@ class Runtime:
             "directory", key_type=str, value_type=bytes, partitions=partitions,
             help="Reference-data key (user:11, schedule:1, ...) -> that entity's directory fragment (msgpack).",
         )
-        outputs = (self.export_ready_topic, self.dead_letter_topic, self.ticket_metrics_topic)
+        self.rollups = self.app.Table(
+            "rollups", key_type=str, value_type=bytes, partitions=partitions,
+            help="Owner (agent:11, group:3) -> the latest contribution of each ticket it holds (msgpack).",
+        )
+        outputs = (
+            self.export_ready_topic, self.dead_letter_topic, self.ticket_metrics_topic,
+            self.agent_rollups_topic, self.team_rollups_topic,
+        )
 
         @self.app.task
         async def declare_outputs():

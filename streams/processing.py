@@ -3,8 +3,9 @@ import msgspec
 
 from events import Event, codec
 from events.codec import EventDecodeError
-from events.downstream import encode_metrics
+from events.downstream import ROLLUP, TICKET_METRICS
 from projections import directory as directory_fold
+from projections import rollups
 from projections import tickets as ticket_fold
 from projections.directory import Directory
 from projections.account import Account
@@ -29,6 +30,18 @@ def decode_ticket(data: bytes) -> TicketState:
 
 def decode_fragment(data: bytes) -> Directory:
     return _directory_decoder.decode(data)
+
+
+class RollupChange(msgspec.Struct, frozen=True, array_like=True):
+    """A ticket's contribution to one owner's rollup; None when the ticket left it."""
+
+    owner: str
+    ticket_id: int
+    contribution: rollups.Contribution | None
+
+
+_change_decoder = msgspec.msgpack.Decoder(RollupChange)
+_rollup_decoder = msgspec.msgpack.Decoder(rollups.RollupState)
 
 
 class Processor:
@@ -68,10 +81,10 @@ class Processor:
         changed = self.apply(event)
         self.positions[f"{message.topic}:{message.partition}"] = message.offset
         if changed is not None:
-            await self.publish(changed)
+            await self.publish(*changed)
 
-    def apply(self, event: Event) -> TicketState | None:
-        """Fold the event into its table; returns the ticket when its state changed.
+    def apply(self, event: Event) -> tuple[TicketState, TicketState] | None:
+        """Fold the event into its table; returns the ticket before and after when it changed.
 
         No await in here: a snapshot never sees half of one event applied.
         """
@@ -83,7 +96,7 @@ class Processor:
             if after == before:
                 return None  # a re-delivered event: nothing to store or publish
             self.runtime.tickets[key] = encode_state(after)
-            return after
+            return before, after
         if type(event) in TICKET_SIDE:  # reference data
             stored = self.runtime.directory.get(key)
             before = decode_fragment(stored) if stored is not None else directory_fold.initial()
@@ -98,13 +111,38 @@ class Processor:
         # (conversations, presence) are not built yet.
         return None
 
-    async def publish(self, ticket: TicketState) -> None:
-        """The ticket's metrics, now, on the compacted metrics topic; a deleted ticket
-        gets a tombstone so compaction forgets it."""
-        if ticket.created_at is None:
+    async def publish(self, before: TicketState, after: TicketState) -> None:
+        """The ticket's metrics on the compacted metrics topic (a deleted ticket gets a
+        tombstone, so compaction forgets it), and its contribution to its owners' rollups."""
+        if after.created_at is None:
             return
-        value = None if ticket.deleted else encode_metrics(ticket_metrics(ticket, self.account()))
-        await self.runtime.ticket_metrics_topic.send(key=str(ticket.ticket_id).encode(), value=value)
+        key = str(after.ticket_id).encode()
+        if after.deleted:
+            await self.runtime.ticket_metrics_topic.send(key=key, value=None)
+            contribution = None
+        else:
+            metrics = ticket_metrics(after, self.account())
+            await self.runtime.ticket_metrics_topic.send(key=key, value=TICKET_METRICS.encode(metrics))
+            contribution = rollups.contribution(after, metrics)
+        now = () if after.deleted else rollups.owners(after)
+        left = [owner for owner in rollups.owners(before) if owner not in now]
+        changes = [RollupChange(owner, after.ticket_id, contribution) for owner in now]
+        changes += [RollupChange(owner, after.ticket_id, None) for owner in left]
+        for change in changes:
+            await self.runtime.rollup_changes_topic.send(key=change.owner.encode(), value=encode_state(change))
+
+    async def roll_up(self, message) -> None:
+        """Fold one ticket's contribution into its owner's rollup, and publish the rollup."""
+        change = _change_decoder.decode(message.value)
+        stored = self.runtime.rollups.get(change.owner)
+        before = _rollup_decoder.decode(stored) if stored is not None else rollups.initial()
+        after = rollups.apply(before, change.ticket_id, change.contribution)
+        if after == before:
+            return
+        self.runtime.rollups[change.owner] = encode_state(after)
+        kind = change.owner.split(":", 1)[0]
+        topic = self.runtime.agent_rollups_topic if kind == "agent" else self.runtime.team_rollups_topic
+        await topic.send(key=change.owner.encode(), value=ROLLUP.encode(rollups.rollup(change.owner, after)))
 
     async def dead_letter(self, message, reason: str) -> None:
         """The original bytes, untouched, with the reason and the source in headers."""

@@ -36,11 +36,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     export_ready_topic: str = "deskstream.exports"
     dead_letter_topic: str = "deskstream.dead-letters"
     ticket_metrics_topic: str = "deskstream.ticket-metrics"
+    agent_rollups_topic: str = "deskstream.agent-rollups"
+    team_rollups_topic: str = "deskstream.team-rollups"
     partitions: int = 4
     # "rocksdb://" keeps tables on disk under data_dir; "memory://" rebuilds them from
     # their changelogs at every start.
     store: str = "rocksdb://"
     processing_guarantee: str = "at_least_once"
+    # Seconds before the group gives up on a worker that stopped answering; a restarted
+    # worker waits this long for its dead predecessor's partitions.
+    session_timeout: float = 60.0
     web_host: str = "127.0.0.1"
     web_port: int = 6066
 

@@ -30,6 +30,12 @@ class Worker:
                 await processor.process(event.message)
                 yield event.message.offset
 
+        @app.agent(runtime.rollup_changes_topic, name="rollups")
+        async def rollup_changes(stream):
+            async for event in stream.events():
+                await processor.roll_up(event.message)
+                yield event.message.offset
+
         @app.agent(runtime.command_topic, name="commands")
         async def commands(stream):
             async for event in stream.events():
@@ -43,5 +49,7 @@ class Worker:
                 await runtime.export_ready_topic.send(key=ready.request_id.encode(), value=encode_ready(ready))
                 yield ready
 
-        self.agents = {"tickets": tickets, "conversations": conversations, "commands": commands}
+        self.agents = {
+            "tickets": tickets, "conversations": conversations, "rollups": rollup_changes, "commands": commands,
+        }
         register_views(self)

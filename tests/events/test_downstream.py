@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 
 from events import downstream
-from events.downstream import Minutes, TicketMetrics, decode_metrics, encode_metrics
+from events.downstream import TICKET_METRICS, Minutes, TicketMetrics
 
 
 def test_committed_downstream_schema_matches_the_structs():
@@ -18,4 +18,4 @@ def test_ticket_metrics_round_trip_through_avro():
         agent_wait_time=None, requester_wait_time=Minutes(30, 30), on_hold_time=Minutes(0, 0),
     )
     # then
-    assert decode_metrics(encode_metrics(metrics)) == metrics
+    assert TICKET_METRICS.decode(TICKET_METRICS.encode(metrics)) == metrics

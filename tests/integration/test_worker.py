@@ -4,6 +4,7 @@ import json
 import urllib.request
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from bench.generate import generate
@@ -39,8 +40,10 @@ def run(kafka_broker, tmp_path):
     worker.stop()
 
 
-def test_worker_export_equals_replay_byte_for_byte(run, tmp_path):
+@pytest.mark.parametrize("guarantee", ["at_least_once", "exactly_once"])
+def test_worker_export_equals_replay_byte_for_byte(run, tmp_path, guarantee):
     settings, worker = run
+    settings = worker.settings = msgspec.structs.replace(settings, processing_guarantee=guarantee)
     # given the example log on the input topics, and a worker that consumed it
     deskstream(settings, "produce", str(EXAMPLE))
     worker.start()

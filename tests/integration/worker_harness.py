@@ -41,6 +41,7 @@ def isolated_settings(broker_url: str, folder: Path, partitions: int = 3) -> Set
         ticket_metrics_topic=f"{run}.ticket-metrics",
         partitions=partitions,
         web_port=free_port(),
+        session_timeout=10.0,  # a restarted worker needn't wait a minute for the killed one
     )
 
 

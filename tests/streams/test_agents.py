@@ -2,14 +2,16 @@
 import json
 from unittest.mock import AsyncMock
 
+import msgspec
 import pytest
 
 from events import codec
 from events.commands import SnapshotRequested
-from events.downstream import decode_metrics
+from events.downstream import ROLLUP, TICKET_METRICS
+from streams.processing import RollupChange, decode_ticket
 from streams.settings import Settings
 from streams.worker import Worker
-from tests.projections.tickets_story import ANA, at, comment, created, people, schedule, status
+from tests.projections.tickets_story import ANA, BOB, assignee, at, comment, created, people, schedule, status
 
 STORY = people() + [schedule()] + [
     created(at("03-02 09:00"), ticket_id=1),
@@ -23,7 +25,8 @@ def worker(tmp_path):
     settings = Settings(store="memory://", data_dir=tmp_path / "data", export_dir=tmp_path / "exports")
     worker = Worker(settings)
     runtime = worker.runtime
-    for topic in ("ticket_metrics_topic", "dead_letter_topic", "export_ready_topic", "ticket_topic"):
+    for topic in ("ticket_metrics_topic", "dead_letter_topic", "export_ready_topic", "ticket_topic",
+                  "rollup_changes_topic", "agent_rollups_topic", "team_rollups_topic"):
         setattr(getattr(runtime, topic), "send", AsyncMock())
     return worker
 
@@ -38,16 +41,14 @@ async def test_tickets_agent_stores_the_folded_state_in_the_table(worker):
     # when
     await _feed(worker, STORY)
     # then
-    state = worker.processor.runtime.tickets["1"]
-    from streams.processing import decode_ticket
-    assert decode_ticket(state).status == "solved"
+    assert decode_ticket(worker.runtime.tickets["1"]).status == "solved"
 
 
 async def test_tickets_agent_publishes_metrics_on_each_change(worker):
     await _feed(worker, STORY)
     sends = worker.runtime.ticket_metrics_topic.send.await_args_list
     assert [call.kwargs["key"] for call in sends] == [b"1", b"1", b"1"]
-    last = decode_metrics(sends[-1].kwargs["value"])
+    last = TICKET_METRICS.decode(sends[-1].kwargs["value"])
     assert (last.reply_time.calendar, last.full_resolution_time.calendar) == (90, 120)
 
 
@@ -110,3 +111,41 @@ async def test_snapshot_of_unknown_export_answers_with_an_error(worker):
     async with worker.agents["commands"].test_context() as agent:
         await agent.put(b'{"type":"SnapshotRequested","request_id":"r2","export":"nope"}')
     assert worker.ready["r2"].error.startswith("unknown export 'nope'")
+
+
+async def test_ticket_changes_are_sent_to_their_owners_rollups(worker):
+    # given a ticket assigned to Ana in group 3, then moved to Bob
+    story = people() + [
+        created(at("03-02 09:00"), ticket_id=1, assignee_id=ANA, group_id=3),
+        assignee(at("03-02 10:00"), BOB, ticket_id=1),
+    ]
+    # when
+    await _feed(worker, story)
+    # then: the last change goes to Bob and the group, and tells Ana the ticket left her
+    sends = worker.runtime.rollup_changes_topic.send.await_args_list
+    last = [(c.kwargs["key"], _change(c).contribution is None) for c in sends[-3:]]
+    assert last == [(b"agent:12", False), (b"group:3", False), (b"agent:11", True)]
+
+
+async def test_rollups_agent_folds_contributions_and_publishes_the_rollup(worker):
+    # given the changes the tickets agent sent for the ticket moved from Ana to Bob
+    story = people() + [
+        created(at("03-02 09:00"), ticket_id=1, assignee_id=ANA, group_id=3),
+        assignee(at("03-02 10:00"), BOB, ticket_id=1),
+    ]
+    await _feed(worker, story)
+    changes = worker.runtime.rollup_changes_topic.send.await_args_list
+    # when
+    async with worker.agents["rollups"].test_context() as agent:
+        for call in changes:
+            await agent.put(call.kwargs["value"], key=call.kwargs["key"])
+    # then: Ana holds nothing any more, Bob one unsolved ticket
+    published = {c.kwargs["key"]: ROLLUP.decode(c.kwargs["value"])
+                 for c in worker.runtime.agent_rollups_topic.send.await_args_list}
+    assert (published[b"agent:11"].unsolved_tickets, published[b"agent:12"].unsolved_tickets) == (0, 1)
+    (team,) = {c.kwargs["key"] for c in worker.runtime.team_rollups_topic.send.await_args_list}
+    assert team == b"group:3"
+
+
+def _change(call) -> RollupChange:
+    return msgspec.msgpack.decode(call.kwargs["value"], type=RollupChange)

@@ -1,0 +1,84 @@
+"""Agent and team rollups: totals over the tickets each agent (assignee) and team (group)
+holds now, as a fold of per-ticket contributions.
+
+A ticket contributes to its current assignee and its current group. When it changes,
+its owners get its new contribution, and an owner it left gets `None` for it: the
+rollup state keeps each ticket's latest contribution, so a contribution delivered twice
+changes nothing and a ticket is never counted twice.
+"""
+import msgspec
+
+from events.downstream import Minutes, Rollup, TicketMetrics
+from projections.tickets import TicketState
+
+UNSOLVED = frozenset({"new", "open", "pending", "hold"})
+NO_MINUTES = Minutes(0, 0)
+
+
+class Contribution(msgspec.Struct, frozen=True, array_like=True, gc=False):
+    """What one ticket adds to its owners' rollups."""
+
+    unsolved: bool
+    reopens: int
+    replies: int
+    reply_time: Minutes | None
+    full_resolution_time: Minutes | None
+
+
+class RollupState(msgspec.Struct, frozen=True, gc=False):
+    contributions: dict[int, Contribution] = {}
+
+
+def owners(ticket: TicketState) -> tuple[str, ...]:
+    """The rollup keys a ticket counts in now: its assignee and its group."""
+    keys = []
+    if ticket.assignee_id is not None:
+        keys.append(f"agent:{ticket.assignee_id}")
+    if ticket.group_id is not None:
+        keys.append(f"group:{ticket.group_id}")
+    return tuple(keys)
+
+
+def contribution(ticket: TicketState, metrics: TicketMetrics) -> Contribution:
+    return Contribution(
+        unsolved=ticket.status in UNSOLVED,
+        reopens=metrics.reopens,
+        replies=metrics.replies,
+        reply_time=metrics.reply_time,
+        full_resolution_time=metrics.full_resolution_time,
+    )
+
+
+def initial() -> RollupState:
+    return RollupState()
+
+
+def apply(state: RollupState, ticket_id: int, given: Contribution | None) -> RollupState:
+    """The owner's rollup state with the ticket's latest contribution (None: it left)."""
+    if state.contributions.get(ticket_id) == given:
+        return state
+    contributions = {k: v for k, v in state.contributions.items() if k != ticket_id}
+    if given is not None:
+        contributions[ticket_id] = given
+    return RollupState(contributions)
+
+
+def _sum(values: list[Minutes]) -> Minutes:
+    return Minutes(sum(v.calendar for v in values), sum(v.business for v in values)) if values else NO_MINUTES
+
+
+def rollup(owner: str, state: RollupState) -> Rollup:
+    tickets = list(state.contributions.values())
+    replied = [t.reply_time for t in tickets if t.reply_time is not None]
+    resolved = [t.full_resolution_time for t in tickets if t.full_resolution_time is not None]
+    return Rollup(
+        owner=owner,
+        unsolved_tickets=sum(t.unsolved for t in tickets),
+        solved_tickets=sum(not t.unsolved for t in tickets),
+        reopens=sum(t.reopens for t in tickets),
+        replies=sum(t.replies for t in tickets),
+        replied_tickets=len(replied),
+        reply_minutes=_sum(replied),
+        resolved_tickets=len(resolved),
+        full_resolution_minutes=_sum(resolved),
+    )
