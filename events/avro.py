@@ -77,7 +77,21 @@ def event_schema() -> list:
 
 @cache
 def parsed_schema() -> Any:
+    """The union, parsed: for container files, whose writer parses it once per file."""
     return fastavro.parse_schema(event_schema())
+
+
+@cache
+def _branches() -> tuple[tuple[dict, ...], dict[str, int]]:
+    """Each branch of the union parsed on its own, and its index by type name.
+
+    fastavro can't mark a parsed union (a list) as parsed, so its schemaless reader and
+    writer would parse the whole union again on every call (~100 us); a parsed record is
+    kept as is, so single events are written as the union's index, then their record.
+    """
+    named: dict = {}
+    records = tuple(fastavro.parse_schema(record, named_schemas=named) for record in event_schema())
+    return records, {record["name"].rsplit(".", 1)[-1]: i for i, record in enumerate(records)}
 
 
 def builtins(event: msgspec.Struct) -> dict:
@@ -86,9 +100,12 @@ def builtins(event: msgspec.Struct) -> dict:
 
 
 def encode(event: msgspec.Struct) -> bytes:
-    """Schemaless Avro bytes of one event (the union branch picked by its type name)."""
+    """Schemaless Avro bytes of one event, as the union of all event records encodes it."""
+    records, index = _branches()
+    branch = index[type(event).__name__]
     buffer = io.BytesIO()
-    fastavro.schemaless_writer(buffer, parsed_schema(), to_record(event))
+    buffer.write(_zigzag(branch))
+    fastavro.schemaless_writer(buffer, records[branch], builtins(event))
     return buffer.getvalue()
 
 
@@ -104,8 +121,35 @@ def from_record(record: tuple[str, dict]) -> dict:
 
 
 def decode_fields(data: bytes) -> dict:
-    record = fastavro.schemaless_reader(io.BytesIO(data), parsed_schema(), return_record_name=True)
-    return from_record(record)
+    """The fields of one schemaless event, tagged with their type; ValueError if not one."""
+    records, _ = _branches()
+    buffer = io.BytesIO(data)
+    branch = _read_zigzag(buffer)
+    if not 0 <= branch < len(records):
+        raise ValueError(f"union branch {branch} out of range")
+    record = records[branch]
+    return {**fastavro.schemaless_reader(buffer, record), "type": record["name"].rsplit(".", 1)[-1]}
+
+
+def _zigzag(value: int) -> bytes:
+    """Avro's int encoding: zig-zag, then a little-endian base-128 varint."""
+    value = (value << 1) ^ (value >> 63)
+    out = bytearray()
+    while value > 0x7F:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def _read_zigzag(buffer: io.BytesIO) -> int:
+    shift = result = 0
+    while byte := buffer.read(1):
+        result |= (byte[0] & 0x7F) << shift
+        if not byte[0] & 0x80:
+            return (result >> 1) ^ -(result & 1)
+        shift += 7
+    raise ValueError("truncated union branch index")
 
 
 def schema_json() -> str:

@@ -81,7 +81,7 @@ class Processor:
         changed = self.apply(event)
         self.positions[f"{message.topic}:{message.partition}"] = message.offset
         if changed is not None:
-            await self.publish(*changed)
+            self.publish(*changed)
 
     def apply(self, event: Event) -> tuple[TicketState, TicketState] | None:
         """Fold the event into its table; returns the ticket before and after when it changed.
@@ -111,27 +111,36 @@ class Processor:
         # (conversations, presence) are not built yet.
         return None
 
-    async def publish(self, before: TicketState, after: TicketState) -> None:
+    def publish(self, before: TicketState, after: TicketState) -> None:
         """The ticket's metrics on the compacted metrics topic (a deleted ticket gets a
-        tombstone, so compaction forgets it), and its contribution to its owners' rollups."""
+        tombstone, so compaction forgets it), and its contribution to the rollups of the
+        owners it has or left, when that changed.
+
+        Buffered sends (`send_soon`): Faust flushes them before it commits the offsets.
+        """
         if after.created_at is None:
             return
         key = str(after.ticket_id).encode()
         if after.deleted:
-            await self.runtime.ticket_metrics_topic.send(key=key, value=None)
-            contribution = None
+            self.runtime.ticket_metrics_topic.send_soon(key=key, value=None)
         else:
             metrics = ticket_metrics(after, self.account())
-            await self.runtime.ticket_metrics_topic.send(key=key, value=TICKET_METRICS.encode(metrics))
-            contribution = rollups.contribution(after, metrics)
-        now = () if after.deleted else rollups.owners(after)
-        left = [owner for owner in rollups.owners(before) if owner not in now]
-        changes = [RollupChange(owner, after.ticket_id, contribution) for owner in now]
-        changes += [RollupChange(owner, after.ticket_id, None) for owner in left]
+            self.runtime.ticket_metrics_topic.send_soon(key=key, value=TICKET_METRICS.encode(metrics))
+        old, had = self._contribution(before)
+        new, has = self._contribution(after, metrics=None if after.deleted else metrics)
+        changes = [RollupChange(owner, after.ticket_id, new) for owner in has if owner not in had or new != old]
+        changes += [RollupChange(owner, after.ticket_id, None) for owner in had if owner not in has]
         for change in changes:
-            await self.runtime.rollup_changes_topic.send(key=change.owner.encode(), value=encode_state(change))
+            self.runtime.rollup_changes_topic.send_soon(key=change.owner.encode(), value=encode_state(change))
 
-    async def roll_up(self, message) -> None:
+    def _contribution(self, ticket: TicketState, metrics=None) -> tuple[rollups.Contribution | None, tuple]:
+        """What the ticket adds to its owners' rollups, and who they are."""
+        if ticket.created_at is None or ticket.deleted:
+            return None, ()
+        metrics = metrics or ticket_metrics(ticket, self.account())
+        return rollups.contribution(ticket, metrics), rollups.owners(ticket)
+
+    def roll_up(self, message) -> None:
         """Fold one ticket's contribution into its owner's rollup, and publish the rollup."""
         change = _change_decoder.decode(message.value)
         stored = self.runtime.rollups.get(change.owner)
@@ -142,7 +151,7 @@ class Processor:
         self.runtime.rollups[change.owner] = encode_state(after)
         kind = change.owner.split(":", 1)[0]
         topic = self.runtime.agent_rollups_topic if kind == "agent" else self.runtime.team_rollups_topic
-        await topic.send(key=change.owner.encode(), value=ROLLUP.encode(rollups.rollup(change.owner, after)))
+        topic.send_soon(key=change.owner.encode(), value=ROLLUP.encode(rollups.rollup(change.owner, after)))
 
     async def dead_letter(self, message, reason: str) -> None:
         """The original bytes, untouched, with the reason and the source in headers."""

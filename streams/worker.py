@@ -33,7 +33,7 @@ class Worker:
         @app.agent(runtime.rollup_changes_topic, name="rollups")
         async def rollup_changes(stream):
             async for event in stream.events():
-                await processor.roll_up(event.message)
+                processor.roll_up(event.message)
                 yield event.message.offset
 
         @app.agent(runtime.command_topic, name="commands")

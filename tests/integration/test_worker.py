@@ -70,7 +70,7 @@ def test_worker_killed_mid_stream_recovers_to_the_replay_bytes(run, tmp_path):
     settings, worker = run
     # given a log long enough to kill the worker in the middle of it
     log = tmp_path / "long.ndjson"
-    write_log(log, generate(tickets=1500, conversations=300, seed=11))
+    write_log(log, generate(tickets=600, conversations=100, seed=11))
     deskstream(settings, "produce", str(log))
     worker.start()
     done, total = wait_for(lambda: (c := consumed(settings))[0] >= c[1] // 5 and c, "a fifth consumed", worker)
