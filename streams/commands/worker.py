@@ -1,4 +1,7 @@
 """`deskstream worker`: run the streaming worker on Kafka."""
+import os
+import sys
+
 import click
 
 from streams.commands.options import load_settings, settings_options
@@ -29,4 +32,13 @@ def worker(loglevel, **flags):
 
     settings = load_settings(**flags)
     app = Worker(settings).runtime.app
-    faust.Worker(app, loglevel=loglevel, redirect_stdouts=False).execute_from_commandline()
+    try:
+        faust.Worker(app, loglevel=loglevel, redirect_stdouts=False).execute_from_commandline()
+        code = 0
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
+    # Faust has stopped its services and closed its loop by now, but under exactly_once it
+    # can leave a non-daemon thread behind that would keep the process alive: leave now.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
