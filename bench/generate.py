@@ -11,6 +11,7 @@ Events at or after `start + days` are cut off, which leaves the last stories unf
     python -m bench.generate --tickets 100000 --conversations 20000 --format avro --out events.avro
 """
 import random
+import sys
 import time as clock
 import unicodedata
 from bisect import bisect_right
@@ -757,11 +758,12 @@ class _Instant(click.ParamType):
 
 
 def _counted(events: Iterator[Event], every: int = 100_000) -> Iterator[Event]:
-    """Pass events through, telling stderr how many went by."""
+    """Pass events through, telling stderr how many went by (on one line on a terminal)."""
     began, n = clock.perf_counter(), 0
+    on_terminal = sys.stderr.isatty()
     for n, event in enumerate(events, 1):
         if n % every == 0:
-            click.echo(f"\r{n:,} events", nl=False, err=True)
+            click.echo(f"\r{n:,} events" if on_terminal else f"{n:,} events", nl=not on_terminal, err=True)
         yield event
     took = clock.perf_counter() - began
     click.echo(f"\r{n:,} events in {took:.1f} s ({n / max(took, 1e-9):,.0f} events/s)", err=True)
