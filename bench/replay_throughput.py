@@ -13,7 +13,7 @@ from pathlib import Path
 
 from events.log import read_log
 from sinks.registry import EXPORTS, write_exports
-from sinks.request import ExportRequest
+from events.commands import ExportRequest
 from streams.replay import ReplayStats, fold
 
 

@@ -8,7 +8,7 @@ import msgspec
 
 from projections.state import ProjectionState
 from sinks.destination import write_atomically
-from sinks.request import ExportRequest
+from events.commands import ExportRequest
 
 Column = tuple[str, Callable[[Any], object]]
 

@@ -6,7 +6,7 @@ import msgspec
 
 from projections.state import ProjectionState
 from sinks.export import Export, ExportResult, write_export
-from sinks.request import ExportRequest
+from events.commands import ExportRequest
 from sinks.ticket_metrics import TicketMetricsExport
 
 EXPORTS: dict[str, Export] = {export.name: export for export in (TicketMetricsExport(),)}

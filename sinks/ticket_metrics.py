@@ -11,7 +11,7 @@ from projections.state import ProjectionState
 from events.downstream import Minutes, TicketMetrics
 from projections.ticket_metrics import ticket_metrics
 from sinks.formats import NdjsonFormat
-from sinks.request import ExportRequest
+from events.commands import ExportRequest
 
 
 def zendesk_time(at: datetime | None) -> datetime | None:

@@ -5,7 +5,6 @@ from events.commands import ExportReady, SnapshotRequested
 from projections.state import ProjectionState
 from sinks.destination import UnsafeExportName, export_path
 from sinks.registry import UnknownExport, get_export, write_exports
-from sinks.request import ExportRequest
 from streams.processing import Processor, decode_fragment, decode_ticket
 
 
@@ -25,27 +24,19 @@ def take_snapshot(processor: Processor, command: SnapshotRequested) -> ExportRea
     """
     offsets = dict(processor.positions)
     try:
-        get_export(command.export)
+        get_export(command.request.export)
         folder = export_path(processor.runtime.settings.export_dir, command.request_id)
-        request = ExportRequest(
-            export=command.export,
-            time_zone=command.time_zone,
-            date_from=command.date_from,
-            date_to=command.date_to,
-            channels=command.channels,
-            as_of=command.as_of,
-        )
         state = table_state(processor)
-        (result,) = write_exports(state, [command.export], request, folder)
+        (result,) = write_exports(state, [command.request.export], command.request, folder)
     except (UnknownExport, UnsafeExportName, ValueError) as exc:
-        return ExportReady(request_id=command.request_id, export=command.export, offsets=offsets, error=str(exc))
+        return ExportReady(request_id=command.request_id, export=command.request.export, offsets=offsets, error=str(exc))
     return ExportReady(
         request_id=command.request_id,
-        export=command.export,
+        export=command.request.export,
         path=result.path,
         rows=result.rows,
         sha256=result.sha256,
-        as_of=command.as_of or state.last_event_at(),
+        as_of=command.request.as_of or state.last_event_at(),
         offsets=offsets,
     )
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import faust
 import msgspec
 
-from events.commands import SnapshotRequested
+from events.commands import ExportRequest, SnapshotRequested
 from sinks.registry import EXPORTS
 from streams.commands.params import check_time_zone, parse_instant
 
@@ -25,8 +25,7 @@ def snapshot_request(export: str, query) -> SnapshotRequested:
         value = query.get(name)
         return None if value is None else parse_instant(value, zone, end_of_day)
 
-    return SnapshotRequested(
-        request_id=uuid.uuid4().hex,
+    request = ExportRequest(
         export=export,
         time_zone=zone,
         date_from=instant("from"),
@@ -34,6 +33,7 @@ def snapshot_request(export: str, query) -> SnapshotRequested:
         channels=tuple(query.getall("channel", ())),
         as_of=instant("as_of"),
     )
+    return SnapshotRequested(request_id=uuid.uuid4().hex, request=request)
 
 
 def register_views(worker) -> None:

@@ -8,7 +8,7 @@ import msgspec
 from events.errors import SourceError
 from sinks.destination import write_atomically
 from sinks.registry import EXPORTS, write_exports
-from sinks.request import ExportRequest
+from events.commands import ExportRequest
 from streams.commands.params import InstantType, TimeZoneType, resolve
 from streams.replay import SOURCES, ReplayStats, fold, read_source
 

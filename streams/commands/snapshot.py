@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 import msgspec
 
-from events.commands import ExportReady, SnapshotRequested, ready_decoder
+from events.commands import ExportReady, ExportRequest, SnapshotRequested, ready_decoder
 from sinks.destination import write_atomically
 from sinks.registry import EXPORTS
 from streams.commands.options import load_settings, settings_options
@@ -37,8 +37,7 @@ def snapshot(export, time_zone, date_from, date_to, channels, as_of, out, timeou
     with the file's path, row count, SHA-256 and the input offsets it covers.
     """
     settings = load_settings(**flags)
-    command = SnapshotRequested(
-        request_id=uuid.uuid4().hex,
+    request = ExportRequest(
         export=export,
         time_zone=time_zone,
         date_from=resolve(date_from, time_zone),
@@ -46,6 +45,7 @@ def snapshot(export, time_zone, date_from, date_to, channels, as_of, out, timeou
         channels=channels,
         as_of=resolve(as_of, time_zone),
     )
+    command = SnapshotRequested(request_id=uuid.uuid4().hex, request=request)
     ready = asyncio.run(request_snapshot(settings, command, timeout))
     if ready is None:
         raise click.ClickException(f"no answer from a worker within {timeout:g} s (is `deskstream worker` running?)")

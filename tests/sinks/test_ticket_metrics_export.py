@@ -4,7 +4,7 @@ from events import TicketDeleted
 from projections.state import ProjectionState
 from sinks.export import write_export
 from sinks.registry import get_export
-from sinks.request import ExportRequest
+from events.commands import ExportRequest
 from tests.projections.tickets_story import ANA, at, comment, created, people, schedule, status
 
 

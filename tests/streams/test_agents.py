@@ -6,7 +6,7 @@ import msgspec
 import pytest
 
 from events import codec
-from events.commands import SnapshotRequested
+from events.commands import ExportRequest, SnapshotRequested
 from events.downstream import ROLLUP, TICKET_METRICS
 from streams.processing import RollupChange, decode_ticket
 from streams.settings import Settings
@@ -17,6 +17,12 @@ STORY = people() + [schedule()] + [
     created(at("03-02 09:00"), ticket_id=1),
     comment(at("03-02 10:30"), ANA, ticket_id=1),
     status(at("03-02 11:00"), "solved", ticket_id=1),
+]
+
+# A ticket assigned to Ana in group 3, then moved to Bob.
+MOVED = people() + [
+    created(at("03-02 09:00"), ticket_id=1, assignee_id=ANA, group_id=3),
+    assignee(at("03-02 10:00"), BOB, ticket_id=1),
 ]
 
 
@@ -95,33 +101,28 @@ async def test_event_keyed_otherwise_is_sent_round_under_its_entity_key(worker):
 async def test_snapshot_command_writes_the_export_from_the_tables(worker, tmp_path):
     # given the story in the tables
     await _feed(worker, STORY)
-    command = SnapshotRequested(request_id="r1", export="ticket-metrics")
+    command = SnapshotRequested(request_id="r1", request=ExportRequest(export="ticket-metrics"))
     # when
     async with worker.agents["commands"].test_context() as agent:
-        await agent.put(json.dumps({"type": "SnapshotRequested", "request_id": "r1", "export": "ticket-metrics"}).encode())
+        await agent.put(msgspec.json.encode(command))
     # then
     ready = worker.ready["r1"]
     assert ready.path == str(tmp_path / "exports" / "r1" / "ticket_metrics.ndjson")
     assert ready.rows == 1 and ready.error is None
     row = json.loads(open(ready.path).readline())
     assert row["reply_time_in_minutes"] == {"calendar": 90, "business": 90}
-    assert command.export == ready.export
+    assert ready.export == "ticket-metrics"
 
 
 async def test_snapshot_of_unknown_export_answers_with_an_error(worker):
     async with worker.agents["commands"].test_context() as agent:
-        await agent.put(b'{"type":"SnapshotRequested","request_id":"r2","export":"nope"}')
+        await agent.put(b'{"type":"SnapshotRequested","request_id":"r2","request":{"export":"nope"}}')
     assert worker.ready["r2"].error.startswith("unknown export 'nope'")
 
 
 async def test_ticket_changes_are_sent_to_their_owners_rollups(worker):
-    # given a ticket assigned to Ana in group 3, then moved to Bob
-    story = people() + [
-        created(at("03-02 09:00"), ticket_id=1, assignee_id=ANA, group_id=3),
-        assignee(at("03-02 10:00"), BOB, ticket_id=1),
-    ]
     # when
-    await _feed(worker, story)
+    await _feed(worker, MOVED)
     # then: creation went to Ana and the group; the move goes to Bob and tells Ana the
     # ticket left her; the group, whose contribution did not change, hears nothing new
     sends = worker.runtime.rollup_changes_topic.send_soon.call_args_list
@@ -131,11 +132,7 @@ async def test_ticket_changes_are_sent_to_their_owners_rollups(worker):
 
 async def test_rollups_agent_folds_contributions_and_publishes_the_rollup(worker):
     # given the changes the tickets agent sent for the ticket moved from Ana to Bob
-    story = people() + [
-        created(at("03-02 09:00"), ticket_id=1, assignee_id=ANA, group_id=3),
-        assignee(at("03-02 10:00"), BOB, ticket_id=1),
-    ]
-    await _feed(worker, story)
+    await _feed(worker, MOVED)
     changes = worker.runtime.rollup_changes_topic.send_soon.call_args_list
     # when
     async with worker.agents["rollups"].test_context() as agent:
