@@ -108,3 +108,15 @@ def test_state_is_frozen_and_encodable_for_the_state_store():
 
     state = fold_ticket([created(START, tags=("vip",)), status(at("03-02 10:00"), "open")])
     assert msgspec.msgpack.decode(msgspec.msgpack.encode(state), type=ticket_fold.TicketState) == state
+
+
+def test_satisfaction_is_the_latest_rating_and_unoffered_by_default():
+    # given a rating offered, then answered good, then changed to bad
+    ratings = [
+        TicketSatisfactionRated(event_id=f"r{i}", occurred_at=at(f"03-02 1{i}:00"), ticket_id=1, score=score)
+        for i, score in enumerate(["offered", "good", "bad"])
+    ]
+    # then
+    assert fold_ticket([created(START)]).field("satisfaction", "unoffered") == "unoffered"
+    assert fold_ticket([created(START), *ratings]).field("satisfaction") == "bad"
+    assert fold_ticket([created(START), *reversed(ratings)]).field("satisfaction") == "bad"
