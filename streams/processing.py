@@ -3,7 +3,7 @@ import msgspec
 
 from events import Event, codec
 from events.codec import EventDecodeError
-from events.downstream import ROLLUP, TICKET_METRICS
+from events.downstream import ROLLUP, TICKET_METRICS, TicketMetrics
 from projections import directory as directory_fold
 from projections import rollups
 from projections import tickets as ticket_fold
@@ -112,33 +112,31 @@ class Processor:
         return None
 
     def publish(self, before: TicketState, after: TicketState) -> None:
-        """The ticket's metrics on the compacted metrics topic (a deleted ticket gets a
-        tombstone, so compaction forgets it), and its contribution to the rollups of the
-        owners it has or left, when that changed.
+        """When they changed: the ticket's metrics on the compacted metrics topic (a
+        deleted ticket gets a tombstone, so compaction forgets it), and its contribution
+        to the rollups of the owners it has or left.
 
         Buffered sends (`send_soon`): Faust flushes them before it commits the offsets.
         """
-        if after.created_at is None:
-            return
-        key = str(after.ticket_id).encode()
-        if after.deleted:
-            self.runtime.ticket_metrics_topic.send_soon(key=key, value=None)
-        else:
-            metrics = ticket_metrics(after, self.account())
-            self.runtime.ticket_metrics_topic.send_soon(key=key, value=TICKET_METRICS.encode(metrics))
-        old, had = self._contribution(before)
-        new, has = self._contribution(after, metrics=None if after.deleted else metrics)
-        changes = [RollupChange(owner, after.ticket_id, new) for owner in has if owner not in had or new != old]
+        old = self._metrics(before)
+        new = self._metrics(after)
+        if new != old:  # a deleted ticket's None is a tombstone
+            value = None if new is None else TICKET_METRICS.encode(new)
+            self.runtime.ticket_metrics_topic.send_soon(key=str(after.ticket_id).encode(), value=value)
+        was = rollups.contribution(before, old) if old is not None else None
+        now = rollups.contribution(after, new) if new is not None else None
+        had = rollups.owners(before) if was is not None else ()
+        has = rollups.owners(after) if now is not None else ()
+        changes = [RollupChange(owner, after.ticket_id, now) for owner in has if owner not in had or now != was]
         changes += [RollupChange(owner, after.ticket_id, None) for owner in had if owner not in has]
         for change in changes:
             self.runtime.rollup_changes_topic.send_soon(key=change.owner.encode(), value=encode_state(change))
 
-    def _contribution(self, ticket: TicketState, metrics=None) -> tuple[rollups.Contribution | None, tuple]:
-        """What the ticket adds to its owners' rollups, and who they are."""
+    def _metrics(self, ticket: TicketState) -> TicketMetrics | None:
+        """A live ticket's metrics; None before its creation and once deleted."""
         if ticket.created_at is None or ticket.deleted:
-            return None, ()
-        metrics = metrics or ticket_metrics(ticket, self.account())
-        return rollups.contribution(ticket, metrics), rollups.owners(ticket)
+            return None
+        return ticket_metrics(ticket, self.account())
 
     def roll_up(self, message) -> None:
         """Fold one ticket's contribution into its owner's rollup, and publish the rollup."""
