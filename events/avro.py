@@ -7,7 +7,6 @@ consumers in other languages (a test keeps it equal to the generated one).
 """
 import io
 import json
-import types
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path

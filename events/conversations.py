@@ -1,7 +1,7 @@
 """Hootdesk conversation events, keyed by conversation id, and contact reference data."""
 from typing import Literal
 
-from events.base import Event, UtcDatetime
+from events.base import Event
 
 ConversationStatus = Literal["New", "Pending", "Resolved"]
 # Who sent an outbound message: a human agent, a virtual agent, or an automated reply.

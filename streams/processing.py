@@ -7,9 +7,9 @@ from events.downstream import ROLLUP, TICKET_METRICS, TicketMetrics
 from projections import directory as directory_fold
 from projections import rollups
 from projections import tickets as ticket_fold
-from projections.directory import Directory
 from projections.account import Account
-from projections.state import SCHEDULE_TYPES, TICKET_TYPES
+from projections.directory import Directory
+from projections.state import DIRECTORY_TYPES, SCHEDULE_TYPES, TICKET_TYPES
 from projections.ticket_metrics import ticket_metrics
 from projections.tickets import TicketState
 from streams.app import Runtime
@@ -97,7 +97,7 @@ class Processor:
                 return None  # a re-delivered event: nothing to store or publish
             self.runtime.tickets[key] = encode_state(after)
             return before, after
-        if type(event) in TICKET_SIDE:  # reference data
+        if type(event) in DIRECTORY_TYPES:
             stored = self.runtime.directory.get(key)
             before = decode_fragment(stored) if stored is not None else directory_fold.initial()
             after = directory_fold.apply(before, event)
