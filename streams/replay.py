@@ -19,7 +19,6 @@ SOURCES = ("events", "zendesk-api")
 class ReplayStats(msgspec.Struct):
     applied: int = 0
     after_as_of: int = 0  # events later than the as-of time, left out of the snapshot
-    errors: int = 0
 
 
 def read_source(

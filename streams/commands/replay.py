@@ -5,10 +5,10 @@ from pathlib import Path
 import click
 import msgspec
 
+from events.commands import ExportRequest
 from events.errors import SourceError
 from sinks.destination import write_atomically
 from sinks.registry import EXPORTS, write_exports
-from events.commands import ExportRequest
 from streams.commands.params import InstantType, TimeZoneType, resolve
 from streams.replay import SOURCES, ReplayStats, fold, read_source
 
@@ -47,7 +47,6 @@ def replay(logs, out, source, exports, as_of, time_zone, date_from, date_to):
     with click.progressbar(length=total, label="Replaying", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
         events = read_source(list(logs), source, errors.append, bar.update)
         state = fold(events, as_of_time, stats)
-    stats.errors = len(errors)
     request = ExportRequest(
         export="",
         time_zone=time_zone,
