@@ -90,7 +90,7 @@ def _branches() -> tuple[tuple[dict, ...], dict[str, int]]:
     """
     named: dict = {}
     records = tuple(fastavro.parse_schema(record, named_schemas=named) for record in event_schema())
-    return records, {record["name"].rsplit(".", 1)[-1]: i for i, record in enumerate(records)}
+    return records, {_type_name(record["name"]): i for i, record in enumerate(records)}
 
 
 def builtins(event: msgspec.Struct) -> dict:
@@ -116,7 +116,7 @@ def to_record(event: msgspec.Struct) -> tuple[str, dict]:
 def from_record(record: tuple[str, dict]) -> dict:
     """Fields of a record read with `return_record_name=True`, tagged with their type."""
     name, fields = record
-    return {**fields, "type": name.rsplit(".", 1)[-1]}
+    return {**fields, "type": _type_name(name)}
 
 
 def decode_fields(data: bytes) -> dict:
@@ -127,7 +127,12 @@ def decode_fields(data: bytes) -> dict:
     if not 0 <= branch < len(records):
         raise ValueError(f"union branch {branch} out of range")
     record = records[branch]
-    return {**fastavro.schemaless_reader(buffer, record), "type": record["name"].rsplit(".", 1)[-1]}
+    return {**fastavro.schemaless_reader(buffer, record), "type": _type_name(record["name"])}
+
+
+def _type_name(record_name: str) -> str:
+    """The event type of a full record name: deskstream.events.TicketCreated -> TicketCreated."""
+    return record_name.rsplit(".", 1)[-1]
 
 
 def _zigzag(value: int) -> bytes:

@@ -9,9 +9,9 @@ changes nothing and a ticket is never counted twice.
 import msgspec
 
 from events.downstream import Minutes, Rollup, TicketMetrics
+from projections.ticket_metrics import UNSOLVED
 from projections.tickets import TicketState
 
-UNSOLVED = frozenset({"new", "open", "pending", "hold"})
 NO_MINUTES = Minutes(0, 0)
 
 

@@ -39,6 +39,10 @@ class Runtime:
 
         self.ticket_topic = topic(settings.ticket_topic, partitions)
         self.conversation_topic = topic(settings.conversation_topic, partitions)
+        self.input_topics = {  # by name, as streams.topics.input_topic routes events
+            settings.ticket_topic: self.ticket_topic,
+            settings.conversation_topic: self.conversation_topic,
+        }
         self.command_topic = topic(settings.command_topic, 1)
         self.export_ready_topic = topic(settings.export_ready_topic, 1)
         self.dead_letter_topic = topic(settings.dead_letter_topic, 1)

@@ -13,7 +13,7 @@ from projections.state import DIRECTORY_TYPES, SCHEDULE_TYPES, TICKET_TYPES
 from projections.ticket_metrics import ticket_metrics
 from projections.tickets import TicketState
 from streams.app import Runtime
-from streams.topics import TICKET_SIDE
+from streams.topics import input_topic
 
 _encoder = msgspec.msgpack.Encoder()
 _ticket_decoder = msgspec.msgpack.Decoder(TicketState)
@@ -76,7 +76,8 @@ class Processor:
         if message.key != event.key.encode():
             # Keyed otherwise by its producer: send it round again under its entity key,
             # so all of an entity's events meet in one partition (the group_by step).
-            await message_topic(self.runtime, event).send(key=event.key.encode(), value=message.value)
+            topic = self.runtime.input_topics[input_topic(event, self.runtime.settings)]
+            await topic.send(key=event.key.encode(), value=message.value)
             return
         changed = self.apply(event)
         self.positions[f"{message.topic}:{message.partition}"] = message.offset
@@ -162,6 +163,3 @@ class Processor:
             },
         )
 
-
-def message_topic(runtime: Runtime, event: Event):
-    return runtime.ticket_topic if type(event) in TICKET_SIDE else runtime.conversation_topic

@@ -41,7 +41,7 @@ START_TIMEOUT = 120.0
 STOP_TIMEOUT = 30.0
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -142,7 +142,7 @@ def start(timeout: float = START_TIMEOUT, detached: bool = False) -> Broker:
     """
     java, cache = find_java(), fetch()
     workdir = Path(tempfile.mkdtemp(prefix="deskstream-kafka-"))
-    port, controller_port = _free_port(), _free_port()
+    port, controller_port = free_port(), free_port()
     config = workdir / "server.properties"
     template = string.Template((CONFIG_DIR / "server.properties").read_text())
     config.write_text(template.substitute(

@@ -5,7 +5,6 @@ Every wait polls a condition with a deadline; none sleeps for a fixed time.
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,15 +13,10 @@ from pathlib import Path
 
 from streams.settings import Settings
 from streams.topics import bootstrap
+from tests.kafka_broker import free_port
 
 DESKSTREAM = Path(sys.executable).parent / "deskstream"
 DEADLINE = 180.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def isolated_settings(broker_url: str, folder: Path, partitions: int = 3) -> Settings:
