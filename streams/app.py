@@ -64,14 +64,3 @@ class Runtime:
             "rollups", key_type=str, value_type=bytes, partitions=partitions,
             help="Owner (agent:11, group:3) -> the latest contribution of each ticket it holds (msgpack).",
         )
-        outputs = (
-            self.export_ready_topic, self.dead_letter_topic, self.ticket_metrics_topic,
-            self.agent_rollups_topic, self.team_rollups_topic,
-        )
-
-        @self.app.task
-        async def declare_outputs():
-            """Create the topics the worker only writes to, with their settings (compaction),
-            rather than leave them to the broker's auto-creation on first send."""
-            for output in outputs:
-                await output.maybe_declare()

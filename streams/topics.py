@@ -24,11 +24,27 @@ def bootstrap(settings: Settings) -> str:
     return ",".join(url.split("://", 1)[-1] for url in settings.broker_url.split(";"))
 
 
-async def ensure_topics(settings: Settings) -> None:
-    """Create the input topics with the configured partitions when they don't exist yet.
+def topic_specs(settings: Settings) -> dict[str, tuple[int, dict[str, str]]]:
+    """Every topic deskstream reads or writes outside Faust's own: name -> (partitions, config)."""
+    compacted = {"cleanup.policy": "compact"}
+    return {
+        settings.ticket_topic: (settings.partitions, {}),
+        settings.conversation_topic: (settings.partitions, {}),
+        settings.command_topic: (1, {}),
+        settings.export_ready_topic: (1, {}),
+        settings.dead_letter_topic: (1, {}),
+        settings.ticket_metrics_topic: (settings.partitions, compacted),
+        settings.agent_rollups_topic: (settings.partitions, compacted),
+        settings.team_rollups_topic: (settings.partitions, compacted),
+    }
 
-    A broker that auto-creates topics would give them its default partition count, and
-    the worker's tables must have as many partitions as their input topics.
+
+async def ensure_topics(settings: Settings) -> None:
+    """Create deskstream's topics, with their partitions and compaction, if missing.
+
+    Before anything is sent: a broker that auto-creates topics would give them its
+    default partition count and no compaction (the worker's tables must have as many
+    partitions as their input topics), and a send racing the creation can be lost.
     """
     from aiokafka.admin import AIOKafkaAdminClient, NewTopic
     from aiokafka.errors import TopicAlreadyExistsError
@@ -38,14 +54,14 @@ async def ensure_topics(settings: Settings) -> None:
     try:
         existing = set(await admin.list_topics())
         wanted = [
-            NewTopic(name, num_partitions=settings.partitions, replication_factor=1)
-            for name in (settings.ticket_topic, settings.conversation_topic)
+            NewTopic(name, num_partitions=partitions, replication_factor=1, topic_configs=config)
+            for name, (partitions, config) in topic_specs(settings).items()
             if name not in existing
         ]
         if wanted:
             try:
                 await admin.create_topics(wanted)
             except TopicAlreadyExistsError:
-                pass  # created meanwhile by the worker
+                pass  # created meanwhile by another deskstream command
     finally:
         await admin.close()

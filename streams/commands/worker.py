@@ -1,10 +1,12 @@
 """`deskstream worker`: run the streaming worker on Kafka."""
+import asyncio
 import os
 import sys
 
 import click
 
 from streams.commands.options import load_settings, settings_options
+from streams.topics import ensure_topics
 
 
 @click.command()
@@ -31,6 +33,7 @@ def worker(loglevel, **flags):
     from streams.worker import Worker
 
     settings = load_settings(**flags)
+    asyncio.run(ensure_topics(settings))
     app = Worker(settings).runtime.app
     try:
         faust.Worker(app, loglevel=loglevel, redirect_stdouts=False).execute_from_commandline()

@@ -9,7 +9,7 @@ import pytest
 
 from bench.generate import generate
 from events.log import write_log
-from streams.topics import bootstrap
+from streams.topics import bootstrap, ensure_topics
 from tests.integration.worker_harness import WorkerProcess, consumed, deskstream, isolated_settings, wait_for
 
 pytestmark = pytest.mark.kafka
@@ -149,3 +149,29 @@ async def _read_all(settings, topic: str) -> list:
         return [message for messages in batches.values() for message in messages]
     finally:
         await consumer.stop()
+
+
+def test_topics_are_created_with_their_partitions_and_compaction(kafka_broker, tmp_path):
+    # given
+    settings = isolated_settings(kafka_broker.broker_url, tmp_path, partitions=3)
+    # when
+    asyncio.run(ensure_topics(settings))
+    # then
+    assert asyncio.run(_describe(settings, settings.ticket_topic)) == (3, "delete")
+    assert asyncio.run(_describe(settings, settings.ticket_metrics_topic)) == (3, "compact")
+    assert asyncio.run(_describe(settings, settings.dead_letter_topic)) == (1, "delete")
+
+
+async def _describe(settings, topic: str) -> tuple[int, str]:
+    from aiokafka.admin import AIOKafkaAdminClient
+    from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap(settings))
+    await admin.start()
+    try:
+        (described,) = await admin.describe_topics([topic])
+        (response,) = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+        configs = {entry[0]: entry[1] for entry in response.resources[0][4]}
+        return len(described["partitions"]), configs["cleanup.policy"]
+    finally:
+        await admin.close()
