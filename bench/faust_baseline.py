@@ -8,8 +8,8 @@
 
 Consumes the topic from the start with a fresh consumer group, sends `--sends` messages
 per message read, and prints messages/s once `--messages` were read. The ceiling any
-Faust worker has here, whatever its agents do (seen: ~5,000/s with no send, ~1,400/s with
-one). Not a test.
+Faust worker has here, whatever its agents do (seen: ~3,000/s with no send, ~1,200/s with
+one). `bench.worker_throughput` runs it with no send next to the worker. Not a test.
 """
 import argparse
 import os
@@ -18,20 +18,22 @@ import uuid
 
 import faust
 
+from streams.settings import Settings
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bootstrap", required=True)
-    parser.add_argument("--topic", required=True)
+    parser.add_argument("--topic", required=True, action="append", help="a topic to read (repeat for several)")
     parser.add_argument("--messages", type=int, required=True)
     parser.add_argument("--sends", type=int, default=0)
     args = parser.parse_args()
 
     run = uuid.uuid4().hex[:8]
     app = faust.App(f"baseline-{run}", broker=f"kafka://{args.bootstrap}", store="memory://",
-                    web_enabled=False, env_prefix="BASELINE_")
+                    web_enabled=False, env_prefix="BASELINE_", producer_linger=Settings().producer_linger)
     raw = {"key_type": bytes, "value_type": bytes, "key_serializer": "raw", "value_serializer": "raw"}
-    source = app.topic(args.topic, **raw)
+    source = app.topic(*args.topic, **raw)
     sink = app.topic(f"baseline-{run}-out", partitions=4, internal=True, **raw)
     seen, started = 0, None
 
@@ -48,7 +50,9 @@ def main() -> None:
                 print(f"{seen:,} messages, {args.sends} sends each: {rate:,.0f} messages/s", flush=True)
                 os._exit(0)  # a measurement, not a service: no graceful stop needed
 
-    faust.Worker(app, loglevel="error", redirect_stdouts=False).execute_from_commandline()
+    worker = faust.Worker(app, loglevel="error", redirect_stdouts=False)
+    worker.spinner = None  # Faust's spinner turns the root logger to DEBUG (see streams/commands/worker.py)
+    worker.execute_from_commandline()
 
 
 if __name__ == "__main__":

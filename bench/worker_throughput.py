@@ -5,11 +5,15 @@
 
 Starts a test broker (tests/kafka_broker.py) unless --bootstrap is given, produces
 generated events to fresh input topics, times a plain aiokafka consumer reading them
-all, then times `deskstream worker` consuming them (from its group's first commit to its
-last, so start-up is left out). Prints both rates and their ratio. Not a test.
+all, then a Faust agent that does nothing with them (`bench.faust_baseline`: Faust's own
+ceiling here), then times `deskstream worker` consuming them (from its group's first
+commit to its last, so start-up is left out). Prints the rates and the ratios. Not a test.
 """
 import argparse
 import asyncio
+import re
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -37,6 +41,17 @@ async def raw_consume(settings, total: int) -> float:
         return time.perf_counter() - started
     finally:
         await consumer.stop()
+
+
+def faust_ceiling(broker, settings, total: int) -> float:
+    """Messages/s of a Faust agent that only reads the same topics (bench.faust_baseline)."""
+    topics = [arg for topic in (settings.ticket_topic, settings.conversation_topic) for arg in ("--topic", topic)]
+    done = subprocess.run([sys.executable, "-m", "bench.faust_baseline", "--bootstrap", broker.bootstrap, *topics,
+                           "--messages", str(total)], capture_output=True, text=True, timeout=1800)
+    found = re.search(r"([\d,]+) messages/s", done.stdout)
+    if found is None:
+        raise SystemExit(f"bench.faust_baseline failed:\n{done.stdout}\n{done.stderr}")
+    return float(found.group(1).replace(",", ""))
 
 
 def worker_consume(settings, folder: Path) -> tuple[int, float]:
@@ -68,6 +83,7 @@ def main() -> None:
             total = write_log(log, generate(args.tickets, args.conversations, seed=5))
             deskstream(settings, "produce", str(log), timeout=1800)
             raw = asyncio.run(raw_consume(settings, total))
+            ceiling = faust_ceiling(broker, settings, total)
             events, seconds = worker_consume(settings, folder)
     finally:
         if not args.bootstrap:
@@ -75,8 +91,10 @@ def main() -> None:
     raw_rate, worker_rate = total / raw, events / seconds
     print(f"{total:,} events on {args.partitions} partitions")
     print(f"raw aiokafka consume  {raw:7.2f} s  {raw_rate:10,.0f} events/s")
+    print(f"Faust agent, no work             {ceiling:10,.0f} events/s")
     print(f"deskstream worker     {seconds:7.2f} s  {worker_rate:10,.0f} events/s  ({events:,} events timed)")
     print(f"ratio worker / raw    {worker_rate / raw_rate:.3f}")
+    print(f"ratio worker / Faust  {worker_rate / ceiling:.3f}")
 
 
 if __name__ == "__main__":

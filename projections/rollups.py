@@ -53,14 +53,15 @@ def initial() -> RollupState:
     return RollupState()
 
 
-def apply(state: RollupState, ticket_id: int, given: Contribution | None) -> RollupState:
-    """The owner's rollup state with the ticket's latest contribution (None: it left)."""
-    if state.contributions.get(ticket_id) == given:
-        return state
-    contributions = {k: v for k, v in state.contributions.items() if k != ticket_id}
-    if given is not None:
-        contributions[ticket_id] = given
-    return RollupState(contributions)
+def apply(state: RollupState, changes: dict[int, Contribution | None]) -> RollupState:
+    """The owner's rollup state with each ticket's latest contribution (None: it left)."""
+    contributions = dict(state.contributions)
+    for ticket_id, given in changes.items():
+        if given is None:
+            contributions.pop(ticket_id, None)
+        else:
+            contributions[ticket_id] = given
+    return state if contributions == state.contributions else RollupState(contributions)
 
 
 def _sum(values: list[Minutes]) -> Minutes:

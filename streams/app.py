@@ -25,6 +25,7 @@ class Runtime:
             processing_guarantee=settings.processing_guarantee,
             broker_session_timeout=settings.session_timeout,
             broker_heartbeat_interval=min(3.0, settings.session_timeout / 3),
+            producer_linger=settings.producer_linger,
             topic_partitions=settings.partitions,
             web_host=settings.web_host,
             web_port=settings.web_port,

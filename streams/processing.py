@@ -1,5 +1,11 @@
-"""What the worker does with one input message: decode, route, fold, store, publish."""
+"""What the worker does with a batch of input messages: decode, route, fold, store, publish."""
+import weakref
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
 import msgspec
+from faust.streams import _current_event
+from faust.types import EventT
 
 from events import Event, codec
 from events.codec import EventDecodeError
@@ -32,20 +38,35 @@ def decode_fragment(data: bytes) -> Directory:
     return _directory_decoder.decode(data)
 
 
-class RollupChange(msgspec.Struct, frozen=True, array_like=True):
-    """A ticket's contribution to one owner's rollup; None when the ticket left it."""
+@contextmanager
+def source(event: EventT) -> Iterator[None]:
+    """Make `event` the stream's current event while its entity's table entry is used.
+
+    A Faust table finds an entry's partition (for RocksDB and for the changelog) from the
+    current event, which a batch from `take_events` does not set: each entry gets the
+    event it comes from, so it lands in the partition of that event's key.
+    """
+    token = _current_event.set(weakref.ref(event))
+    try:
+        yield
+    finally:
+        _current_event.reset(token)
+
+
+class RollupChanges(msgspec.Struct, frozen=True, array_like=True):
+    """The latest contribution of each ticket that changed for one owner in one batch;
+    None for a ticket that left the owner."""
 
     owner: str
-    ticket_id: int
-    contribution: rollups.Contribution | None
+    tickets: dict[int, rollups.Contribution | None]
 
 
-_change_decoder = msgspec.msgpack.Decoder(RollupChange)
+_changes_decoder = msgspec.msgpack.Decoder(RollupChanges)
 _rollup_decoder = msgspec.msgpack.Decoder(rollups.RollupState)
 
 
 class Processor:
-    """The per-message work of the input agents, and the state it needs between them."""
+    """The work of the input agents on each batch of messages, and the state it needs between batches."""
 
     def __init__(self, runtime: Runtime):
         self.runtime = runtime
@@ -66,72 +87,94 @@ class Processor:
         """After a rebalance the table holds other fragments: rebuild on next use."""
         self._account = None
 
-    async def process(self, message) -> None:
-        """Apply one input message; a bad one goes to the dead-letter topic instead."""
-        try:
-            event = codec.decode(message.value)
-        except EventDecodeError as exc:
-            await self.dead_letter(message, str(exc))
-            return
-        if message.key != event.key.encode():
-            # Keyed otherwise by its producer: send it round again under its entity key,
-            # so all of an entity's events meet in one partition (the group_by step).
-            topic = self.runtime.input_topics[input_topic(event, self.runtime.settings)]
-            await topic.send(key=event.key.encode(), value=message.value)
-            return
-        changed = self.apply(event)
-        self.positions[f"{message.topic}:{message.partition}"] = message.offset
-        if changed is not None:
-            self.publish(*changed)
+    async def process(self, batch: Sequence[EventT]) -> None:
+        """Apply a batch of input messages; bad ones go to the dead-letter topic instead."""
+        events = []
+        for received in batch:
+            message = received.message
+            try:
+                event = codec.decode(message.value)
+            except EventDecodeError as exc:
+                await self.dead_letter(message, str(exc))
+                continue
+            if message.key != event.key.encode():
+                # Keyed otherwise by its producer: send it round again under its entity key,
+                # so all of an entity's events meet in one partition (the group_by step).
+                topic = self.runtime.input_topics[input_topic(event, self.runtime.settings)]
+                await topic.send(key=event.key.encode(), value=message.value)
+                continue
+            events.append((event, received))
+        self.publish(self.apply(events))
 
-    def apply(self, event: Event) -> tuple[TicketState, TicketState] | None:
-        """Fold the event into its table; returns the ticket before and after when it changed.
+    def apply(self, events: list[tuple[Event, EventT]]) -> list[tuple[TicketState, TicketState]]:
+        """Fold the events into their tables; the tickets that changed, before and after.
 
-        No await in here: a snapshot never sees half of one event applied.
+        No await in here: a snapshot sees all of a batch or none of it.
         """
-        key = event.key
-        if type(event) in TICKET_TYPES:
-            stored = self.runtime.tickets.get(key)
-            before = decode_ticket(stored) if stored is not None else ticket_fold.initial(event.ticket_id)
-            after = ticket_fold.apply(before, event)
-            if after == before:
-                return None  # a re-delivered event: nothing to store or publish
-            self.runtime.tickets[key] = encode_state(after)
-            return before, after
-        if type(event) in DIRECTORY_TYPES:
-            stored = self.runtime.directory.get(key)
-            before = decode_fragment(stored) if stored is not None else directory_fold.initial()
-            after = directory_fold.apply(before, event)
-            if after != before:
-                self.runtime.directory[key] = encode_state(after)
-                if self._account is not None:
-                    self._parts[key] = after
-                    if type(event) in SCHEDULE_TYPES:
-                        self._account.reindex()
-        # Conversation-side events are checked and acknowledged; their projections
-        # (conversations, presence) are not built yet.
-        return None
+        by_ticket: dict[str, list[Event]] = {}
+        last: dict[str, EventT] = {}  # a message of each ticket: where its entry lives
+        for event, received in events:
+            kind = type(event)
+            if kind in TICKET_TYPES:
+                by_ticket.setdefault(event.key, []).append(event)
+                last[event.key] = received
+            elif kind in DIRECTORY_TYPES:
+                with source(received):
+                    self._apply_reference(event)
+            # Conversation-side events are checked and acknowledged; their projections
+            # (conversations, presence) are not built yet.
+            message = received.message
+            self.positions[f"{message.topic}:{message.partition}"] = message.offset
+        changed = []
+        tickets = self.runtime.tickets
+        for key, batch in by_ticket.items():
+            with source(last[key]):
+                stored = tickets.get(key)
+                before = decode_ticket(stored) if stored is not None else ticket_fold.initial(batch[0].ticket_id)
+                after = ticket_fold.fold(before, batch)
+                if after != before:  # else only re-delivered events: nothing to store or publish
+                    tickets[key] = encode_state(after)
+                    changed.append((before, after))
+        return changed
 
-    def publish(self, before: TicketState, after: TicketState) -> None:
-        """When they changed: the ticket's metrics on the compacted metrics topic (a
-        deleted ticket gets a tombstone, so compaction forgets it), and its contribution
-        to the rollups of the owners it has or left.
+    def _apply_reference(self, event: Event) -> None:
+        key = event.key
+        stored = self.runtime.directory.get(key)
+        before = decode_fragment(stored) if stored is not None else directory_fold.initial()
+        after = directory_fold.apply(before, event)
+        if after != before:
+            self.runtime.directory[key] = encode_state(after)
+            if self._account is not None:
+                self._parts[key] = after
+                if type(event) in SCHEDULE_TYPES:
+                    self._account.reindex()
+
+    def publish(self, changed: list[tuple[TicketState, TicketState]]) -> None:
+        """For each changed ticket: its metrics on the compacted metrics topic when they
+        changed (a deleted ticket gets a tombstone, so compaction forgets it), and its
+        contribution to the rollups of the owners it has or left, one message per owner.
 
         Buffered sends (`send_soon`): Faust flushes them before it commits the offsets.
         """
-        old = self._metrics(before)
-        new = self._metrics(after)
-        if new != old:  # a deleted ticket's None is a tombstone
-            value = None if new is None else TICKET_METRICS.encode(new)
-            self.runtime.ticket_metrics_topic.send_soon(key=str(after.ticket_id).encode(), value=value)
-        was = rollups.contribution(before, old) if old is not None else None
-        now = rollups.contribution(after, new) if new is not None else None
-        had = rollups.owners(before) if was is not None else ()
-        has = rollups.owners(after) if now is not None else ()
-        changes = [RollupChange(owner, after.ticket_id, now) for owner in has if owner not in had or now != was]
-        changes += [RollupChange(owner, after.ticket_id, None) for owner in had if owner not in has]
-        for change in changes:
-            self.runtime.rollup_changes_topic.send_soon(key=change.owner.encode(), value=encode_state(change))
+        by_owner: dict[str, dict[int, rollups.Contribution | None]] = {}
+        for before, after in changed:
+            old = self._metrics(before)
+            new = self._metrics(after)
+            if new != old:  # a deleted ticket's None is a tombstone
+                value = None if new is None else TICKET_METRICS.encode(new)
+                self.runtime.ticket_metrics_topic.send_soon(key=str(after.ticket_id).encode(), value=value)
+            was = rollups.contribution(before, old) if old is not None else None
+            now = rollups.contribution(after, new) if new is not None else None
+            had = rollups.owners(before) if was is not None else ()
+            has = rollups.owners(after) if now is not None else ()
+            for owner in has:
+                if owner not in had or now != was:
+                    by_owner.setdefault(owner, {})[after.ticket_id] = now
+            for owner in had:
+                if owner not in has:
+                    by_owner.setdefault(owner, {})[after.ticket_id] = None
+        for owner, tickets in by_owner.items():
+            self.runtime.rollup_changes_topic.send_soon(key=owner.encode(), value=encode_state(RollupChanges(owner, tickets)))
 
     def _metrics(self, ticket: TicketState) -> TicketMetrics | None:
         """A live ticket's metrics; None before its creation and once deleted."""
@@ -139,18 +182,26 @@ class Processor:
             return None
         return ticket_metrics(ticket, self.account())
 
-    def roll_up(self, message) -> None:
-        """Fold one ticket's contribution into its owner's rollup, and publish the rollup."""
-        change = _change_decoder.decode(message.value)
-        stored = self.runtime.rollups.get(change.owner)
-        before = _rollup_decoder.decode(stored) if stored is not None else rollups.initial()
-        after = rollups.apply(before, change.ticket_id, change.contribution)
-        if after == before:
-            return
-        self.runtime.rollups[change.owner] = encode_state(after)
-        kind = change.owner.split(":", 1)[0]
-        topic = self.runtime.agent_rollups_topic if kind == "agent" else self.runtime.team_rollups_topic
-        topic.send_soon(key=change.owner.encode(), value=ROLLUP.encode(rollups.rollup(change.owner, after)))
+    def roll_up(self, batch: Sequence[EventT]) -> None:
+        """Fold a batch of ticket contributions into their owners' rollups, and publish
+        each rollup that changed."""
+        by_owner: dict[str, dict[int, rollups.Contribution | None]] = {}
+        last: dict[str, EventT] = {}
+        for received in batch:
+            changes = _changes_decoder.decode(received.message.value)
+            by_owner.setdefault(changes.owner, {}).update(changes.tickets)
+            last[changes.owner] = received
+        for owner, tickets in by_owner.items():
+            with source(last[owner]):
+                stored = self.runtime.rollups.get(owner)
+                before = _rollup_decoder.decode(stored) if stored is not None else rollups.initial()
+                after = rollups.apply(before, tickets)
+                if after == before:
+                    continue
+                self.runtime.rollups[owner] = encode_state(after)
+            kind = owner.split(":", 1)[0]
+            topic = self.runtime.agent_rollups_topic if kind == "agent" else self.runtime.team_rollups_topic
+            topic.send_soon(key=owner.encode(), value=ROLLUP.encode(rollups.rollup(owner, after)))
 
     async def dead_letter(self, message, reason: str) -> None:
         """The original bytes, untouched, with the reason and the source in headers."""

@@ -48,6 +48,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     session_timeout: float = 60.0
     web_host: str = "127.0.0.1"
     web_port: int = 6066
+    # The input agents fold up to batch_size events at a time, waiting at most batch_wait
+    # seconds to fill a batch: a ticket's changes within one batch are stored and
+    # published once, and Faust's cost per message sent dominates the worker's time.
+    batch_size: int = 500
+    batch_wait: float = 0.1
+    # Seconds the producer holds messages to send them together (Kafka's linger.ms):
+    # one produce request per batch instead of one per message.
+    producer_linger: float = 0.02
 
     def __post_init__(self) -> None:
         try:
@@ -66,6 +74,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError(f"{ENV_PREFIX}STORE: expected one of {', '.join(STORES)}, got {self.store!r}")
         if self.partitions < 1:
             raise SettingsError(f"{ENV_PREFIX}PARTITIONS: expected at least 1, got {self.partitions}")
+        if self.batch_size < 1:
+            raise SettingsError(f"{ENV_PREFIX}BATCH_SIZE: expected at least 1, got {self.batch_size}")
+        if not self.batch_wait > 0:
+            raise SettingsError(f"{ENV_PREFIX}BATCH_WAIT: expected seconds above 0, got {self.batch_wait}")
+        if self.producer_linger < 0:
+            raise SettingsError(f"{ENV_PREFIX}PRODUCER_LINGER: expected seconds, 0 or more, got {self.producer_linger}")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":

@@ -17,24 +17,25 @@ class Worker:
         self.ready: dict[str, ExportReady] = {}
         app = runtime.app
         app.on_rebalance_complete.connect(processor.forget_account)
+        size, wait = settings.batch_size, settings.batch_wait
 
         @app.agent(runtime.ticket_topic, name="tickets")
         async def tickets(stream):
-            async for event in stream.events():
-                await processor.process(event.message)
-                yield event.message.offset  # put() in test_context waits for a yielding agent
+            async for events in stream.take_events(size, within=wait):
+                await processor.process(events)
+                yield len(events)  # put() in test_context waits for a yielding agent
 
         @app.agent(runtime.conversation_topic, name="conversations")
         async def conversations(stream):
-            async for event in stream.events():
-                await processor.process(event.message)
-                yield event.message.offset
+            async for events in stream.take_events(size, within=wait):
+                await processor.process(events)
+                yield len(events)
 
         @app.agent(runtime.rollup_changes_topic, name="rollups")
         async def rollup_changes(stream):
-            async for event in stream.events():
-                processor.roll_up(event.message)
-                yield event.message.offset
+            async for events in stream.take_events(size, within=wait):
+                processor.roll_up(events)
+                yield len(events)
 
         @app.agent(runtime.command_topic, name="commands")
         async def commands(stream):

@@ -36,7 +36,11 @@ def worker(loglevel, **flags):
     asyncio.run(ensure_topics(settings))
     app = Worker(settings).runtime.app
     try:
-        faust.Worker(app, loglevel=loglevel, redirect_stdouts=False).execute_from_commandline()
+        runner = faust.Worker(app, loglevel=loglevel, redirect_stdouts=False)
+        # Faust's terminal spinner sets the root logger to DEBUG so that it can spin on
+        # every record: aiokafka and Faust then format a debug record per message sent.
+        runner.spinner = None
+        runner.execute_from_commandline()
         code = 0
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)

@@ -12,7 +12,7 @@ WAITING = Contribution(unsolved=True, reopens=0, replies=0, reply_time=None, ful
 def _state(*pairs):
     state = rollups.initial()
     for ticket_id, given in pairs:
-        state = rollups.apply(state, ticket_id, given)
+        state = rollups.apply(state, {ticket_id: given})
     return state
 
 
@@ -28,6 +28,11 @@ def test_rollup_adds_up_the_tickets_an_owner_holds():
 
 def test_a_ticket_counts_once_however_often_its_contribution_arrives():
     assert _state((1, WAITING), (1, ANSWERED), (1, ANSWERED)) == _state((1, ANSWERED))
+
+
+def test_a_batch_of_changes_gives_what_its_changes_give_one_by_one():
+    batch = rollups.apply(_state((1, ANSWERED), (3, WAITING)), {1: None, 2: WAITING, 3: ANSWERED})
+    assert batch == _state((1, ANSWERED), (3, WAITING), (1, None), (2, WAITING), (3, ANSWERED))
 
 
 def test_a_ticket_that_left_is_no_longer_counted():

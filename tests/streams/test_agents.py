@@ -8,7 +8,7 @@ import pytest
 from events import codec
 from events.commands import ExportRequest, SnapshotRequested
 from events.downstream import ROLLUP, TICKET_METRICS
-from streams.processing import RollupChange, decode_ticket
+from streams.processing import RollupChanges, decode_ticket
 from streams.settings import Settings
 from streams.worker import Worker
 from tests.projections.tickets_story import ANA, BOB, assignee, at, comment, created, people, schedule, status
@@ -28,8 +28,11 @@ MOVED = people() + [
 
 @pytest.fixture
 def worker(tmp_path):
-    settings = Settings(store="memory://", data_dir=tmp_path / "data", export_dir=tmp_path / "exports")
-    worker = Worker(settings)
+    return _mocked(Worker(Settings(store="memory://", data_dir=tmp_path / "data", export_dir=tmp_path / "exports")))
+
+
+def _mocked(worker: Worker) -> Worker:
+    """The worker with its sends recorded instead of produced."""
     runtime = worker.runtime
     for topic in ("dead_letter_topic", "export_ready_topic", "ticket_topic"):
         setattr(getattr(runtime, topic), "send", AsyncMock())
@@ -68,6 +71,21 @@ async def test_redelivered_event_changes_nothing_and_publishes_nothing(worker):
     # then
     assert worker.runtime.tickets["1"] == before
     assert worker.runtime.ticket_metrics_topic.send_soon.call_count == 3
+
+
+async def test_events_of_one_batch_are_stored_and_published_once(tmp_path):
+    # given a worker whose batches hold the whole story
+    settings = Settings(store="memory://", data_dir=tmp_path / "data", export_dir=tmp_path / "exports",
+                        batch_size=len(STORY), batch_wait=30.0)
+    worker = _mocked(Worker(settings))
+    # when the story comes in one batch
+    async with worker.agents["tickets"].test_context() as agent:
+        for event in STORY:
+            await agent.put(codec.encode_avro(event), key=event.key.encode(), wait=event is STORY[-1])
+    # then the ticket is stored and its final metrics go out, once
+    (call,) = worker.runtime.ticket_metrics_topic.send_soon.call_args_list
+    assert TICKET_METRICS.decode(call.kwargs["value"]).full_resolution_time.calendar == 120
+    assert decode_ticket(worker.runtime.tickets["1"]).status == "solved"
 
 
 async def test_json_events_are_accepted_too(worker):
@@ -126,7 +144,7 @@ async def test_ticket_changes_are_sent_to_their_owners_rollups(worker):
     # then: creation went to Ana and the group; the move goes to Bob and tells Ana the
     # ticket left her; the group, whose contribution did not change, hears nothing new
     sends = worker.runtime.rollup_changes_topic.send_soon.call_args_list
-    changes = [(c.kwargs["key"], _change(c).contribution is None) for c in sends]
+    changes = [(c.kwargs["key"], _changes(c).tickets[1] is None) for c in sends]
     assert changes == [(b"agent:11", False), (b"group:3", False), (b"agent:12", False), (b"agent:11", True)]
 
 
@@ -146,5 +164,5 @@ async def test_rollups_agent_folds_contributions_and_publishes_the_rollup(worker
     assert team == b"group:3"
 
 
-def _change(call) -> RollupChange:
-    return msgspec.msgpack.decode(call.kwargs["value"], type=RollupChange)
+def _changes(call) -> RollupChanges:
+    return msgspec.msgpack.decode(call.kwargs["value"], type=RollupChanges)

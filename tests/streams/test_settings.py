@@ -22,6 +22,9 @@ def test_settings_come_from_deskstream_variables_then_flags():
         ({"DESKSTREAM_TIME_ZONE": "Mars/Olympus"}, "DESKSTREAM_TIME_ZONE: expected an IANA time zone"),
         ({"DESKSTREAM_STORE": "redis://"}, "DESKSTREAM_STORE: expected one of rocksdb://, memory://, got 'redis://'"),
         ({"DESKSTREAM_PROCESSING_GUARANTEE": "maybe"}, "DESKSTREAM_PROCESSING_GUARANTEE: expected one of"),
+        ({"DESKSTREAM_BATCH_SIZE": "0"}, "DESKSTREAM_BATCH_SIZE: expected at least 1, got 0"),
+        ({"DESKSTREAM_BATCH_WAIT": "0"}, "DESKSTREAM_BATCH_WAIT: expected seconds above 0, got 0.0"),
+        ({"DESKSTREAM_PRODUCER_LINGER": "-1"}, "DESKSTREAM_PRODUCER_LINGER: expected seconds, 0 or more, got -1.0"),
     ],
 )
 def test_bad_setting_names_its_variable(env, message):
