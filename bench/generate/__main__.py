@@ -1,0 +1,3 @@
+from bench.generate.cli import main
+
+main()
