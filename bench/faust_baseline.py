@@ -13,6 +13,7 @@ one). `bench.worker_throughput` runs it with no send next to the worker. Not a t
 """
 import argparse
 import os
+import tempfile
 import time
 import uuid
 
@@ -31,7 +32,8 @@ def main() -> None:
 
     run = uuid.uuid4().hex[:8]
     app = faust.App(f"baseline-{run}", broker=f"kafka://{args.bootstrap}", store="memory://",
-                    web_enabled=False, env_prefix="BASELINE_", producer_linger=Settings().producer_linger)
+                    datadir=tempfile.mkdtemp(prefix="faust-baseline-"), web_enabled=False,
+                    env_prefix="BASELINE_", producer_linger=Settings().producer_linger)
     raw = {"key_type": bytes, "value_type": bytes, "key_serializer": "raw", "value_serializer": "raw"}
     source = app.topic(*args.topic, **raw)
     sink = app.topic(f"baseline-{run}-out", partitions=4, internal=True, **raw)
