@@ -9,12 +9,12 @@ from pathlib import Path
 import fastavro
 
 from events import Event, avro
-from events.codec import EventDecodeError, decode_json, encode_json, from_fields
+from events.codec import EventDecodeError, decode_json, decode_json_lines, encode_json, from_fields
 from events.errors import RAW_LIMIT, ErrorHandler, SourceError
 
 ProgressHandler = Callable[[int], None]
 AVRO_SUFFIXES = (".avro",)
-PROGRESS_EVERY = 4096  # lines between two progress reports: a report costs more than a line
+BATCH_BYTES = 1 << 20  # NDJSON read and decoded in batches of about this size
 
 
 def is_avro(path: Path) -> bool:
@@ -30,20 +30,26 @@ def read_log(
 
 
 def _read_ndjson(path: Path, on_error: ErrorHandler, on_progress: ProgressHandler) -> Iterator[Event]:
-    consumed = 0
-    with path.open("rb") as lines:
-        for number, line in enumerate(lines, start=1):
-            consumed += len(line)
-            if not number % PROGRESS_EVERY:
-                on_progress(consumed)
-                consumed = 0
+    read = 0  # lines before the batch
+    with path.open("rb") as file:
+        while lines := file.readlines(BATCH_BYTES):
             try:
-                yield decode_json(line)
-            except EventDecodeError as exc:
-                if line.strip():  # blank lines are allowed, and rare enough to check here
-                    raw = line.decode("utf-8", errors="replace").rstrip("\n")[:RAW_LIMIT]
-                    on_error(SourceError(path.name, number, str(exc), raw))
-    on_progress(consumed)
+                events = decode_json_lines(lines)
+            except EventDecodeError:  # a bad or blank line: decode them one by one to say which
+                events = _decode_each(path, lines, read, on_error)
+            read += len(lines)
+            on_progress(sum(map(len, lines)))
+            yield from events
+
+
+def _decode_each(path: Path, lines: list[bytes], read: int, on_error: ErrorHandler) -> Iterator[Event]:
+    for number, line in enumerate(lines, start=read + 1):
+        try:
+            yield decode_json(line)
+        except EventDecodeError as exc:
+            if line.strip():  # blank lines are allowed
+                raw = line.decode("utf-8", errors="replace").rstrip("\n")[:RAW_LIMIT]
+                on_error(SourceError(path.name, number, str(exc), raw))
 
 
 def _read_avro(path: Path, on_error: ErrorHandler, on_progress: ProgressHandler) -> Iterator[Event]:

@@ -18,7 +18,7 @@ holidays (bisect): O(1) per piece plus O(log holidays), never a loop over days o
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from itertools import accumulate
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -140,6 +140,8 @@ def _check_holiday(where: str, first: object, last: object) -> None:
 
 def to_minute(instant: datetime, where: str = "instant") -> int:
     """Minutes since the Unix epoch of the aware `instant`, floored (Zendesk's whole minutes)."""
+    if instant.tzinfo is UTC:  # as decoded event times are: whole fields, 2x faster
+        return (instant.toordinal() - _EPOCH_ORDINAL) * _DAY + instant.hour * 60 + instant.minute
     if instant.tzinfo is None:
         raise ValueError(f"`{where}`: expected an aware datetime, got {instant!r}")
     # Whole seconds first: the float timestamp is exact to the second in any real date,

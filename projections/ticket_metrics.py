@@ -45,7 +45,6 @@ def ticket_metrics(state: TicketState, account: Account) -> TicketMetrics:
     minutes = [to_minute(m.at) for m in changes]
     created = to_minute(state.created_at)
     schedule_id = state.id_field("schedule_id")
-    closed = range(len(changes) - 1)  # segment i runs from change i to change i + 1
 
     def measured(at: datetime, end: int) -> Minutes:
         """Creation to `end`, recorded at `at`."""
@@ -53,25 +52,48 @@ def ticket_metrics(state: TicketState, account: Account) -> TicketMetrics:
         calendar = max(0, end - created)
         return Minutes(calendar, calendar if schedule is None else business_minutes_between(schedule, created, end))
 
-    def summed(segments: list[int]) -> Minutes | None:
+    def summed(segments: list[int]) -> Minutes:
         """Closed segments, under the schedule in force when the last of them closed."""
-        if not segments:
-            return None
         schedule = account.schedule_at(schedule_id, changes[segments[-1] + 1].at)
-        calendar = sum(minutes[i + 1] - minutes[i] for i in segments)
+        # Adjacent segments are measured as one run: minutes add up across a shared end.
+        runs = [[segments[0], segments[0] + 1]]
+        for i in segments[1:]:
+            if runs[-1][1] == i:
+                runs[-1][1] = i + 1
+            else:
+                runs.append([i, i + 1])
+        calendar = sum(minutes[end] - minutes[start] for start, end in runs)
         if schedule is None:
             return Minutes(calendar, calendar)
-        return Minutes(calendar, sum(business_minutes_between(schedule, minutes[i], minutes[i + 1]) for i in segments))
+        return Minutes(calendar, sum(business_minutes_between(schedule, minutes[s], minutes[e]) for s, e in runs))
 
-    reopened = [i for i in closed if statuses[i] == "solved" and statuses[i + 1] in UNSOLVED]
-    # New and open time, and solved time that ended in a reopen.
-    waiting = sorted([i for i in closed if statuses[i] in WAITING] + reopened)
-    left_waiting = any(statuses[i] in WAITING and statuses[i + 1] not in WAITING for i in closed)
-    hold = [i for i in closed if statuses[i] == "hold"]
+    # File each closed segment (change i to change i + 1) under the one duration it counts in.
+    waiting: list[int] = []  # new and open time, and solved time that ended in a reopen
+    pending: list[int] = []
+    hold: list[int] = []
+    reopens = 0
+    left_waiting = False
+    for i in range(len(changes) - 1):
+        status, following = statuses[i], statuses[i + 1]
+        if status in WAITING:
+            waiting.append(i)
+            left_waiting = left_waiting or following not in WAITING
+        elif status == "pending":
+            pending.append(i)
+        elif status == "hold":
+            hold.append(i)
+        elif status == "solved" and following in UNSOLVED:
+            reopens += 1
+            waiting.append(i)
     solves = [i for i, status in enumerate(statuses) if status == "solved"]
-    replies = [
-        c for c in state.comments if c.public and not c.is_description and account.is_agent(c.author_id)
-    ]
+    first_resolution = full_resolution = None
+    if solves:
+        first, last = solves[0], solves[-1]
+        first_resolution = measured(changes[first].at, minutes[first])
+        if statuses[-1] in RESOLVED:
+            full_resolution = first_resolution if last == first else measured(changes[last].at, minutes[last])
+    is_agent = account.is_agent
+    replies = [c for c in state.comments if c.public and not c.is_description and is_agent(c.author_id)]
     assignments = stations(state.assignees)
     return TicketMetrics(
         ticket_id=state.ticket_id,
@@ -79,18 +101,16 @@ def ticket_metrics(state: TicketState, account: Account) -> TicketMetrics:
         updated_at=state.updated_at,
         group_stations=len(stations(state.groups)),
         assignee_stations=len(assignments),
-        reopens=len(reopened),
+        reopens=reopens,
         replies=len(replies),
         assigned_at=assignments[-1].at if assignments else None,
         initially_assigned_at=assignments[0].at if assignments else None,
         solved_at=changes[solves[-1]].at if solves else None,
         status_updated_at=changes[-1].at,
         reply_time=measured(replies[0].at, to_minute(replies[0].at)) if replies else None,
-        first_resolution_time=measured(changes[solves[0]].at, minutes[solves[0]]) if solves else None,
-        full_resolution_time=(
-            measured(changes[solves[-1]].at, minutes[solves[-1]]) if solves and statuses[-1] in RESOLVED else None
-        ),
-        agent_wait_time=summed([i for i in closed if statuses[i] == "pending"]),
+        first_resolution_time=first_resolution,
+        full_resolution_time=full_resolution,
+        agent_wait_time=summed(pending) if pending else None,
         # Empty until the ticket first leaves new/open; hold is 0 when never on hold.
         requester_wait_time=summed(waiting) if left_waiting else None,
         on_hold_time=summed(hold) if hold else (None if "hold" in statuses else NEVER_ON_HOLD),

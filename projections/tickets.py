@@ -11,6 +11,7 @@ Metrics are derived from this state in `projections.ticket_metrics`.
 """
 from collections.abc import Iterable
 from datetime import datetime
+from operator import attrgetter, itemgetter, lt
 
 import msgspec
 
@@ -99,40 +100,52 @@ def apply(state: TicketState, event: Event) -> TicketState:
 
 def fold(state: TicketState, events: Iterable[Event]) -> TicketState:
     """The ticket after `events`, in any order: new marks are collected, then merged once."""
-    added: dict[str, list] = {"statuses": [], "assignees": [], "groups": [], "comments": []}
+    statuses: list[Mark] = []
+    assignees: list[Mark] = []
+    groups: list[Mark] = []
+    comments: list[CommentMark] = []
     values: list[tuple[datetime, str, str, FieldValue]] = []  # (at, event_id, field, value)
     changes: dict = {}
-    created_at, updated_at = state.created_at, state.updated_at
+    ticket_id, created_at, updated_at = state.ticket_id, state.created_at, state.updated_at
     for event in events:
-        if getattr(event, "ticket_id", None) != state.ticket_id:
+        if getattr(event, "ticket_id", None) != ticket_id:
             continue
         at, event_id = event.occurred_at, event.event_id
         if updated_at is None or updated_at < at:
             updated_at = at
-        match event:
-            case TicketStatusChanged(status=status):
-                added["statuses"].append(Mark(at, event_id, status))
-            case TicketCommentAdded():
-                added["comments"].append(CommentMark(at, event_id, event.author_id, event.public))
-            case TicketAssigneeChanged(assignee_id=assignee_id):
-                added["assignees"].append(Mark(at, event_id, assignee_id))
-            case TicketGroupChanged(group_id=group_id):
-                added["groups"].append(Mark(at, event_id, group_id))
-            case TicketCreated():
-                if created_at is None or at < created_at:  # the earliest creation wins
-                    created_at = at
-                    changes.update(created_at=at, submitter_id=event.submitter_id)
-                _created(event, added, values)
-            case TicketTagsChanged(tags=tags):
-                values.append((at, event_id, "tags", tags))
-            case TicketFieldsChanged():
-                values.extend((at, event_id, name, value) for name, value in event.changes.items())
-            case TicketSatisfactionRated():
-                values.append((at, event_id, "satisfaction", event.score))
-                values.append((at, event_id, "satisfaction_comment", event.comment))
-            case TicketDeleted():
-                changes["deleted"] = True
-    for timeline, marks in added.items():
+        # By exact type, most frequent first: this runs once per ticket event.
+        kind = type(event)
+        if kind is TicketStatusChanged:
+            statuses.append(Mark(at, event_id, event.status))
+        elif kind is TicketCommentAdded:
+            comments.append(CommentMark(at, event_id, event.author_id, event.public))
+        elif kind is TicketAssigneeChanged:
+            assignees.append(Mark(at, event_id, event.assignee_id))
+        elif kind is TicketCreated:
+            if created_at is None or at < created_at:  # the earliest creation wins
+                created_at = at
+                changes.update(created_at=at, submitter_id=event.submitter_id)
+            statuses.append(Mark(at, event_id, event.status))
+            # Its description is its first comment.
+            comments.append(CommentMark(at, event_id, event.submitter_id, event.description_public, True))
+            if event.assignee_id is not None:
+                assignees.append(Mark(at, event_id, event.assignee_id))
+            if event.group_id is not None:
+                groups.append(Mark(at, event_id, event.group_id))
+            values.extend([(at, event_id, name, value) for name, value in _created_fields(event)])
+        elif kind is TicketGroupChanged:
+            groups.append(Mark(at, event_id, event.group_id))
+        elif kind is TicketTagsChanged:
+            values.append((at, event_id, "tags", event.tags))
+        elif kind is TicketFieldsChanged:
+            values.extend([(at, event_id, name, value) for name, value in event.changes.items()])
+        elif kind is TicketSatisfactionRated:
+            values.append((at, event_id, "satisfaction", event.score))
+            values.append((at, event_id, "satisfaction_comment", event.comment))
+        elif kind is TicketDeleted:
+            changes["deleted"] = True
+    timelines = {"statuses": statuses, "assignees": assignees, "groups": groups, "comments": comments}
+    for timeline, marks in timelines.items():
         if marks:
             changes[timeline] = _merged(getattr(state, timeline), marks)
     if values:
@@ -142,46 +155,40 @@ def fold(state: TicketState, events: Iterable[Event]) -> TicketState:
     return msgspec.structs.replace(state, **changes) if changes else state
 
 
-def _created(event: TicketCreated, added: dict[str, list], values: list) -> None:
-    """The marks and field values a creation brings: its description is its first comment."""
-    at, event_id = event.occurred_at, event.event_id
-    added["statuses"].append(Mark(at, event_id, event.status))
-    added["comments"].append(CommentMark(at, event_id, event.submitter_id, event.description_public, True))
-    if event.assignee_id is not None:
-        added["assignees"].append(Mark(at, event_id, event.assignee_id))
-    if event.group_id is not None:
-        added["groups"].append(Mark(at, event_id, event.group_id))
-    fields = {
-        "subject": event.subject,
-        "priority": event.priority,
-        "ticket_type": event.ticket_type,
-        "via": event.via,
-        "requester_id": _id(event.requester_id),
-        "organization_id": _id(event.organization_id),
-        "brand_id": _id(event.brand_id),
-        "schedule_id": _id(event.schedule_id),
-        "tags": event.tags,
-        "due_at": event.due_at.isoformat() if event.due_at else None,
-        "external_id": event.external_id,
-    }
-    values.extend((at, event_id, name, value) for name, value in fields.items())
+def _created_fields(event: TicketCreated) -> tuple[tuple[str, FieldValue], ...]:
+    """The field values a creation sets."""
+    return (
+        ("subject", event.subject),
+        ("priority", event.priority),
+        ("ticket_type", event.ticket_type),
+        ("via", event.via),
+        ("requester_id", _id(event.requester_id)),
+        ("organization_id", _id(event.organization_id)),
+        ("brand_id", _id(event.brand_id)),
+        ("schedule_id", _id(event.schedule_id)),
+        ("tags", event.tags),
+        ("due_at", event.due_at.isoformat() if event.due_at else None),
+        ("external_id", event.external_id),
+    )
 
 
-def _order(mark) -> tuple[datetime, str]:
-    return mark.at, mark.event_id
+# (time, event_id): the order of marks and field values, read in C.
+_order = attrgetter("at", "event_id")
+_value_order = itemgetter(0, 1)
 
 
 def _merged(marks: tuple, added: list) -> tuple:
     """`marks` with `added`, in (time, event_id) order, each mark once."""
-    if len(added) == 1 and (not marks or _order(marks[-1]) < _order(added[0])):
-        return (*marks, added[0])  # the usual case in a stream: one event, in time order
+    keys = list(map(_order, (*marks[-1:], *added)))
+    if all(map(lt, keys, keys[1:])):
+        return (*marks, *added)  # the usual case: events came in time order, none twice
     return tuple(sorted({*marks, *added}, key=_order))
 
 
 def _latest_values(fields: dict[str, FieldMark], values: list) -> dict[str, FieldMark]:
     """Each field takes the value of its latest event by (time, event_id)."""
     latest = dict(fields)
-    for at, event_id, name, value in sorted(values, key=lambda v: (v[0], v[1])):
+    for at, event_id, name, value in sorted(values, key=_value_order):
         current = latest.get(name)
         if current is None or (current.at, current.event_id) <= (at, event_id):
             latest[name] = FieldMark(at, event_id, value)
