@@ -55,15 +55,17 @@ def decode_json(data: bytes | str) -> Event:
     return event
 
 
-def decode_json_lines(lines: list[bytes]) -> list[Event]:
-    """Decode one JSON event per line, the loop in C; raises EventDecodeError when a line
-    is not a valid event (a blank one included): `decode_json` each to know which."""
+def decode_json_lines(block: bytes) -> list[Event]:
+    """The events of a block of whole NDJSON lines, decoded in one call (blank lines
+    skipped); EventDecodeError when any line is not a valid event: `decode_json` each
+    line to know which."""
     try:
-        events = list(map(_json_decoder.decode, lines))
+        events = _json_decoder.decode_lines(block)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         raise EventDecodeError(str(exc)) from None
     if _VERSIONED.isdisjoint(map(type, events)):
         return events
+    lines = [line for line in block.split(b"\n") if line.strip()]  # one per event
     return [decode_json(line) if type(event) in _VERSIONED else event for event, line in zip(events, lines)]
 
 

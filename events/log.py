@@ -5,6 +5,7 @@ Readers never stop at a bad record: they report it to `on_error` with the file a
 """
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import fastavro
 
@@ -14,7 +15,7 @@ from events.errors import RAW_LIMIT, ErrorHandler, SourceError
 
 ProgressHandler = Callable[[int], None]
 AVRO_SUFFIXES = (".avro",)
-BATCH_BYTES = 1 << 20  # NDJSON read and decoded in batches of about this size
+BATCH_BYTES = 1 << 20  # NDJSON read and decoded in blocks of about this size
 
 
 def is_avro(path: Path) -> bool:
@@ -30,16 +31,29 @@ def read_log(
 
 
 def _read_ndjson(path: Path, on_error: ErrorHandler, on_progress: ProgressHandler) -> Iterator[Event]:
-    read = 0  # lines before the batch
+    read = 0  # lines before the block
     with path.open("rb") as file:
-        while lines := file.readlines(BATCH_BYTES):
+        for block in _blocks(file):
             try:
-                events = decode_json_lines(lines)
-            except EventDecodeError:  # a bad or blank line: decode them one by one to say which
-                events = _decode_each(path, lines, read, on_error)
-            read += len(lines)
-            on_progress(sum(map(len, lines)))
+                events = decode_json_lines(block)
+            except EventDecodeError:  # a bad line: decode them one by one to say which
+                events = _decode_each(path, block.split(b"\n"), read, on_error)
+            read += block.count(b"\n")
+            on_progress(len(block))
             yield from events
+
+
+def _blocks(file: BinaryIO) -> Iterator[bytes]:
+    """The file in blocks of whole lines, of about BATCH_BYTES each."""
+    rest = b""
+    while data := file.read(BATCH_BYTES):
+        data = rest + data
+        end = data.rfind(b"\n") + 1
+        if end:
+            yield data[:end]
+        rest = data[end:]
+    if rest:
+        yield rest
 
 
 def _decode_each(path: Path, lines: list[bytes], read: int, on_error: ErrorHandler) -> Iterator[Event]:

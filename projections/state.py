@@ -5,6 +5,7 @@ tables when asked for a snapshot. Both keep the same pieces: one ticket state pe
 id, and one directory fragment per reference-data key (`user:11`, `schedule:1`), each
 the pure fold of its own events.
 """
+from collections.abc import Iterable
 from datetime import datetime
 from functools import cached_property
 
@@ -31,20 +32,29 @@ class ProjectionState:
         self._pending: dict[int, list[Event]] = {}
 
     def apply(self, event: Event) -> None:
-        kind = type(event)
-        if kind in TICKET_TYPES:
-            pending = self._pending.get(event.ticket_id)
-            if pending is None:
-                self._pending[event.ticket_id] = [event]
-            else:
-                pending.append(event)
-        elif kind in DIRECTORY_TYPES:
-            key = event.key
-            current = self.directory_parts.get(key) or directory_fold.initial()
-            self.directory_parts[key] = directory_fold.apply(current, event)
-            if kind in SCHEDULE_TYPES and "account" in self.__dict__:
-                self.account.reindex()
-        # Conversation-side events have no projection yet.
+        self.fold((event,))
+
+    def fold(self, events: Iterable[Event]) -> int:
+        """Apply `events` in order; returns how many there were."""
+        pending = self._pending
+        count = 0
+        for event in events:  # once per event of a whole log: kept tight
+            count += 1
+            kind = type(event)
+            if kind in TICKET_TYPES:
+                ticket_events = pending.get(event.ticket_id)
+                if ticket_events is None:
+                    pending[event.ticket_id] = [event]
+                else:
+                    ticket_events.append(event)
+            elif kind in DIRECTORY_TYPES:
+                key = event.key
+                current = self.directory_parts.get(key) or directory_fold.initial()
+                self.directory_parts[key] = directory_fold.apply(current, event)
+                if kind in SCHEDULE_TYPES and "account" in self.__dict__:
+                    self.account.reindex()
+            # Conversation-side events have no projection yet.
+        return count
 
     @property
     def tickets(self) -> dict[int, TicketState]:

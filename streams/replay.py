@@ -41,10 +41,15 @@ def read_source(
 def fold(events: Iterable[Event], as_of: datetime | None, stats: ReplayStats) -> ProjectionState:
     """Fold events into every projection, leaving out those after `as_of`."""
     state = ProjectionState()
-    for event in events:
-        if as_of is not None and event.occurred_at > as_of:
-            stats.after_as_of += 1
-            continue
-        state.apply(event)
-        stats.applied += 1
+    if as_of is not None:
+        events = _until(as_of, events, stats)
+    stats.applied += state.fold(events)
     return state
+
+
+def _until(as_of: datetime, events: Iterable[Event], stats: ReplayStats) -> Iterator[Event]:
+    for event in events:
+        if event.occurred_at > as_of:
+            stats.after_as_of += 1
+        else:
+            yield event
