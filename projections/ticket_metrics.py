@@ -16,7 +16,6 @@ from projections.business_hours import business_minutes_between, to_minute
 from projections.tickets import Mark, TicketState
 
 UNSOLVED = frozenset({"new", "open", "pending", "hold"})
-RESOLVED = frozenset({"solved", "closed"})
 WAITING = frozenset({"new", "open"})  # the requester waits on the agents
 NEVER_ON_HOLD = Minutes(0, 0)
 
@@ -82,16 +81,15 @@ def ticket_metrics(state: TicketState, account: Account) -> TicketMetrics:
             pending.append(i)
         elif status == "hold":
             hold.append(i)
-        elif status == "solved" and following in UNSOLVED:
+        elif status == "solved" and following == "open":  # the seed's reopen: solved to open
             reopens += 1
             waiting.append(i)
     solves = [i for i, status in enumerate(statuses) if status == "solved"]
     first_resolution = full_resolution = None
-    if solves:
+    if solves:  # full resolution: to the final or most recent solve, kept while reopened
         first, last = solves[0], solves[-1]
         first_resolution = measured(changes[first].at, minutes[first])
-        if statuses[-1] in RESOLVED:
-            full_resolution = first_resolution if last == first else measured(changes[last].at, minutes[last])
+        full_resolution = first_resolution if last == first else measured(changes[last].at, minutes[last])
     is_agent = account.is_agent
     replies = [c for c in state.comments if c.public and not c.is_description and is_agent(c.author_id)]
     assignments = stations(state.assignees)
@@ -103,7 +101,8 @@ def ticket_metrics(state: TicketState, account: Account) -> TicketMetrics:
         assignee_stations=len(assignments),
         reopens=reopens,
         replies=len(replies),
-        assigned_at=assignments[-1].at if assignments else None,
+        # The assignment of the current assignee: none while the ticket has no assignee.
+        assigned_at=assignments[-1].at if assignments and state.assignee_id is not None else None,
         initially_assigned_at=assignments[0].at if assignments else None,
         solved_at=changes[solves[-1]].at if solves else None,
         status_updated_at=changes[-1].at,

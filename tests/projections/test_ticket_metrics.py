@@ -38,7 +38,8 @@ def test_unassigned_ticket_has_no_stations_and_no_assignment_times():
     assert (m.assignee_stations, m.group_stations, m.assigned_at, m.initially_assigned_at) == (0, 0, None, None)
 
 
-def test_reopens_count_every_way_out_of_solved_even_if_never_solved_again():
+def test_reopens_count_changes_from_solved_to_open_even_if_never_solved_again():
+    # the seed: "changed from Solved to Open"; solved to pending is not a reopen
     m = metrics(
         created(at("03-02 09:00")),
         status(at("03-02 10:00"), "solved"),
@@ -46,7 +47,26 @@ def test_reopens_count_every_way_out_of_solved_even_if_never_solved_again():
         status(at("03-02 12:00"), "solved"),
         status(at("03-02 13:00"), "pending"),
     )
-    assert m.reopens == 2
+    assert m.reopens == 1
+
+
+def test_solved_time_counts_as_requester_wait_only_when_it_ends_in_a_reopen():
+    # given: new 60, solved 60 then pending (no reopen), pending 60, open 60, final solve
+    m = metrics(
+        created(at("03-02 09:00")),
+        status(at("03-02 10:00"), "solved"),
+        status(at("03-02 11:00"), "pending"),
+        status(at("03-02 12:00"), "open"),
+        status(at("03-02 13:00"), "solved"),
+    )
+    # then: new 60 + open 60; the solved hour went to pending, not back to open
+    assert m.requester_wait_time == Minutes(calendar=120, business=120)
+    assert m.reopens == 0
+
+
+def test_assigned_at_is_the_current_assignee_assignment_and_empty_once_unassigned():
+    m = metrics(created(at("03-02 09:00"), assignee_id=ANA), assignee(at("03-02 10:00"), None))
+    assert (m.assigned_at, m.initially_assigned_at, m.assignee_stations) == (None, at("03-02 09:00"), 1)
 
 
 def test_replies_count_public_agent_comments_but_not_the_description_notes_or_end_users():
@@ -109,16 +129,17 @@ def test_reopened_and_resolved_again_keeps_first_and_updates_full_resolution():
     assert resolution_hours(m) == 25
 
 
-def test_reopened_and_never_resolved_again_empties_full_resolution_only():
+def test_reopened_and_never_resolved_again_keeps_the_most_recent_resolution():
+    # the seed: full resolution and Resolution time run to the "final or most recent" solve
     m = metrics(
         created(at("03-02 09:00")),
         status(at("03-02 11:00"), "solved"),
         status(at("03-02 12:00"), "open"),
     )
     assert m.first_resolution_time == Minutes(calendar=120, business=120)
-    assert m.full_resolution_time is None
+    assert m.full_resolution_time == Minutes(calendar=120, business=120)
     assert m.solved_at == at("03-02 11:00")
-    assert resolution_hours(m) is None
+    assert resolution_hours(m) == 2
 
 
 def test_closed_after_solved_keeps_full_resolution():
