@@ -15,7 +15,7 @@ from pathlib import Path
 from events.log import read_log
 from sinks.registry import EXPORTS, write_exports
 from events.commands import ExportRequest
-from streams.replay import ReplayStats, fold
+from streams.replay import ReplayStats, collector_paused, fold
 
 
 def main() -> None:
@@ -24,15 +24,15 @@ def main() -> None:
     args = parser.parse_args()
 
     errors = []
-    started = time.perf_counter()
     stats = ReplayStats()
-    # As `deskstream replay` does: events are folded as they are read, not listed first.
-    state = fold(read_log(args.log, errors.append), None, stats)
-    state.tickets  # events are grouped by ticket as they come, and folded here
-    folded = time.perf_counter()
-    with tempfile.TemporaryDirectory() as out:
+    with collector_paused(), tempfile.TemporaryDirectory() as out:  # as `deskstream replay` runs
+        started = time.perf_counter()
+        # Events are folded as they are read, not listed first.
+        state = fold(read_log(args.log, errors.append), None, stats)
+        state.tickets  # events are grouped by ticket as they come, and folded here
+        folded = time.perf_counter()
         results = write_exports(state, sorted(EXPORTS), ExportRequest(export=""), Path(out))
-    exported = time.perf_counter()
+        exported = time.perf_counter()
 
     count = stats.applied
     total = exported - started

@@ -10,7 +10,7 @@ from events.errors import SourceError
 from sinks.destination import write_atomically
 from sinks.registry import EXPORTS, write_exports
 from streams.commands.params import InstantType, TimeZoneType, resolve
-from streams.replay import SOURCES, ReplayStats, fold, read_source
+from streams.replay import SOURCES, ReplayStats, collector_paused, fold, read_source
 
 ERRORS_FILE = "errors.ndjson"
 
@@ -44,9 +44,6 @@ def replay(logs, out, source, exports, as_of, time_zone, date_from, date_to):
     stats = ReplayStats()
     as_of_time = resolve(as_of, time_zone)
     total = sum(p.stat().st_size for p in logs if p.is_file())
-    with click.progressbar(length=total, label="Replaying", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
-        events = read_source(list(logs), source, errors.append, bar.update)
-        state = fold(events, as_of_time, stats)
     request = ExportRequest(
         export="",
         time_zone=time_zone,
@@ -54,7 +51,12 @@ def replay(logs, out, source, exports, as_of, time_zone, date_from, date_to):
         date_to=resolve(date_to, time_zone),
         as_of=as_of_time,
     )
-    results = write_exports(state, exports or sorted(EXPORTS), request, out)
+    with collector_paused():
+        with click.progressbar(length=total, label="Replaying", file=sys.stderr,
+                               hidden=not sys.stderr.isatty()) as bar:
+            events = read_source(list(logs), source, errors.append, bar.update)
+            state = fold(events, as_of_time, stats)
+        results = write_exports(state, exports or sorted(EXPORTS), request, out)
     for error in errors:
         click.echo(f"error: {error}", err=True)
     if errors:

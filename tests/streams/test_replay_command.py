@@ -1,9 +1,11 @@
+import gc
 import json
 
 from click.testing import CliRunner
 
 from events.log import write_log
 from streams.cli import main
+from streams.replay import collector_paused
 from tests.projections.tickets_story import ANA, at, comment, created, people, schedule, status
 
 STORY = people() + [schedule()] + [
@@ -87,3 +89,9 @@ def test_help_explains_every_option():
     result = CliRunner().invoke(main, ["replay", "--help"])
     for option in ("--out", "--source", "--export", "--as-of", "--timezone", "--from", "--to"):
         assert option in result.output
+
+
+def test_the_cycle_collector_is_paused_during_a_replay_and_resumed_after():
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
