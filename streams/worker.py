@@ -19,17 +19,14 @@ class Worker:
         app.on_rebalance_complete.connect(processor.forget_account)
         size, wait = settings.batch_size, settings.batch_wait
 
-        @app.agent(runtime.ticket_topic, name="tickets")
-        async def tickets(stream):
+        async def fold_input(stream):
+            """Both input topics: fold each batch of events into the tables."""
             async for events in stream.take_events(size, within=wait):
                 await processor.process(events)
                 yield len(events)  # put() in test_context waits for a yielding agent
 
-        @app.agent(runtime.conversation_topic, name="conversations")
-        async def conversations(stream):
-            async for events in stream.take_events(size, within=wait):
-                await processor.process(events)
-                yield len(events)
+        tickets = app.agent(runtime.ticket_topic, name="tickets")(fold_input)
+        conversations = app.agent(runtime.conversation_topic, name="conversations")(fold_input)
 
         @app.agent(runtime.rollup_changes_topic, name="rollups")
         async def rollup_changes(stream):

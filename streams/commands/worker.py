@@ -25,8 +25,9 @@ def worker(loglevel, **flags):
 
     Tables live in RocksDB under --data-dir with Kafka changelogs, so a restarted worker
     picks up where it stopped. Ticket metrics are published to the compacted metrics
-    topic on every change; bad events go to the dead-letter topic. Ask for exports with
-    `deskstream snapshot` or POST /exports/{type} on the HTTP endpoint.
+    topic when they change (once per batch of events, DESKSTREAM_BATCH_SIZE); bad
+    events go to the dead-letter topic. Ask for exports with `deskstream snapshot` or
+    POST /exports/{type} on the HTTP endpoint.
     """
     import faust
 
