@@ -15,6 +15,7 @@ from projections.business_hours import Schedule
 from projections.directory import AGENT_ROLES, Directory, HolidayVersion, ScheduleVersion, last_change
 
 SCHEDULE_PREFIX = schedule_key(0).split(":")[0] + ":"
+_UNKNOWN = object()  # not in the memo yet (None is a memoized answer: no schedule)
 
 
 class Account:
@@ -45,9 +46,10 @@ class Account:
         """The schedule in force at `at`: the ticket's own, else the account default
         (the one flagged default, else the first created, as in Zendesk)."""
         key = (schedule_id, bisect_right(self._changes, at))
-        if key not in self._memo:
-            self._memo[key] = self._in_force(schedule_id, at)
-        return self._memo[key]
+        schedule = self._memo.get(key, _UNKNOWN)
+        if schedule is _UNKNOWN:
+            schedule = self._memo[key] = self._in_force(schedule_id, at)
+        return schedule
 
     def _in_force(self, schedule_id: int | None, at: datetime) -> Schedule | None:
         in_force = {sid: v for sid, versions in self.schedules.items() if (v := _latest(versions, at)) is not None}

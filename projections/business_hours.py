@@ -14,10 +14,15 @@ per zone and ~364-day block by probing zoneinfo, then cached), so each piece rea
 contiguous run of local minutes. A run's working minutes come from a per-schedule prefix
 sum over the week (`_Plan.prefix`, minute by minute, 20 KB) and prefix sums over merged
 holidays (bisect): O(1) per piece plus O(log holidays), never a loop over days or weeks.
+
+Most measured spans (a ticket's waits) are hours or days long, so the pieces are also
+turned, once per schedule and ~45-day block, into running counts of working minutes per
+real minute (`_Plan.counts`, 256 KB): a span inside one block is then two reads. Spans
+crossing a block end are summed piece by piece as above.
 """
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from itertools import accumulate
@@ -34,6 +39,7 @@ _MINUTE = timedelta(minutes=1)
 _SUNDAY = 3 * _DAY  # local minute of Sunday 1970-01-04 00:00, the origin of weekly minutes
 _BLOCK_BITS = 19  # offset-change cache blocks of 2**19 minutes (~364 days)
 _PROBE = 360  # probe every 6 h: assumes a zone never changes offset twice within 6 h
+_COUNT_BITS = 16  # running counts of working minutes kept per block of 2**16 minutes (~45 days)
 
 
 class Schedule(msgspec.Struct, frozen=True, cache_hash=True):
@@ -107,23 +113,12 @@ def business_minutes_between(schedule: Schedule, lo: int, hi: int) -> int:
     if hi <= lo:
         return 0
     plan = _plan(schedule)
-    blocks, weekly, prefix = plan.blocks, plan.weekly, plan.prefix
-    total = 0
-    while lo < hi:
-        b = lo >> _BLOCK_BITS
-        times, offsets = blocks.get(b) or _load_block(plan.zone, blocks, b)
-        i = bisect_right(times, lo)
-        # times[i] is the next offset change; the block's end is a sentinel in `times`
-        piece_end = times[i] if times[i] < hi else hi
-        # the piece [lo, piece_end) reads as the local minutes [first, last)
-        first, last = lo + offsets[i] - _SUNDAY, piece_end + offsets[i] - _SUNDAY
-        weeks_first, first_r = divmod(first, WEEK)
-        weeks_last, last_r = divmod(last, WEEK)
-        total += (weeks_last - weeks_first) * weekly + prefix[last_r] - prefix[first_r]
-        if plan.hol_starts:
-            total -= plan.holiday_worked(first, last)
-        lo = piece_end
-    return total
+    b = lo >> _COUNT_BITS
+    if (hi - 1) >> _COUNT_BITS == b:  # the usual case: both ends in one block of running counts
+        counts = plan.counts.get(b) or plan.load_counts(b)
+        base = b << _COUNT_BITS
+        return counts[hi - base] - counts[lo - base]
+    return sum(plan.worked(first, last) for _, _, first, last in plan.pieces(lo, hi))
 
 
 def weekly_minutes(schedule: Schedule) -> int:
@@ -181,15 +176,17 @@ def _load_block(zone: ZoneInfo, blocks: dict, b: int) -> tuple[list[int], list[i
 class _Plan:
     """Per-schedule prefix sums over local minutes counted from Sunday 1970-01-04 00:00 local."""
 
-    __slots__ = ("zone", "blocks", "weekly", "prefix", "hol_starts", "hol_ends", "hol_before")
+    __slots__ = ("zone", "blocks", "pattern", "weekly", "prefix", "hol_starts", "hol_ends", "hol_before", "counts")
 
     def __init__(self, schedule: Schedule) -> None:
         self.zone, self.blocks = _zone(schedule.time_zone)
         working = bytearray(WEEK)
         for start, end in schedule.intervals:  # overlaps merge by marking
             working[start:end] = b"\x01" * (end - start)
+        self.pattern = bytes(working)  # 1 for each working minute of the week
         # prefix[r]: working minutes of the week before weekly minute r; uint16 keeps it 20 KB
         self.prefix = array("H", accumulate(working, initial=0))
+        self.counts: dict[int, array] = {}  # by block: see `load_counts`
         self.weekly = self.prefix[WEEK]
         days: list[list[int]] = []
         for first, last in sorted(schedule.holidays):
@@ -211,6 +208,37 @@ class _Plan:
         weeks, r = divmod(x, WEEK)
         return weeks * self.weekly + self.prefix[r]
 
+    def pieces(self, lo: int, hi: int) -> Iterator[tuple[int, int, int, int]]:
+        """`[lo, hi)` cut where the UTC offset changes: (start, end) in epoch minutes and
+        (first, last) in local minutes, for each piece."""
+        while lo < hi:
+            b = lo >> _BLOCK_BITS
+            times, offsets = self.blocks.get(b) or _load_block(self.zone, self.blocks, b)
+            i = bisect_right(times, lo)
+            # times[i] is the next offset change; the block's end is a sentinel in `times`
+            end = times[i] if times[i] < hi else hi
+            yield lo, end, lo + offsets[i] - _SUNDAY, end + offsets[i] - _SUNDAY
+            lo = end
+
+    def worked(self, first: int, last: int) -> int:
+        """Working minutes in the local minutes [first, last), holidays off."""
+        worked = self.weekly_worked(last) - self.weekly_worked(first)
+        return worked - self.holiday_worked(first, last) if self.hol_starts else worked
+
+    def load_counts(self, b: int) -> array:
+        """counts[k]: working minutes in the first k real minutes of block `b` of 2**_COUNT_BITS."""
+        working = bytearray()
+        for lo, hi, first, last in self.pieces(b << _COUNT_BITS, (b + 1) << _COUNT_BITS):
+            at = len(working)
+            r = first % WEEK
+            working += (self.pattern * ((r + hi - lo) // WEEK + 1))[r : r + hi - lo]
+            for j in range(max(bisect_right(self.hol_starts, first) - 1, 0), bisect_right(self.hol_starts, last)):
+                start, end = max(self.hol_starts[j], first), min(self.hol_ends[j], last)
+                if start < end:
+                    working[at + start - first : at + end - first] = bytes(end - start)
+        self.counts[b] = counts = array("I", accumulate(working, initial=0))
+        return counts
+
     def holiday_worked(self, first: int, last: int) -> int:
         """Working minutes of the weekly pattern that holidays hold in local minutes [first, last)."""
         j = bisect_right(self.hol_starts, last) - 1
@@ -226,6 +254,6 @@ class _Plan:
         return self.hol_before[j] + self.weekly_worked(x if x < end else end) - self.weekly_worked(start)
 
 
-@lru_cache(maxsize=1024)  # ~20 KB each; a changed schedule is a new key
+@lru_cache(maxsize=1024)  # ~20 KB each, and 256 KB per block counted; a changed schedule is a new key
 def _plan(schedule: Schedule) -> _Plan:
     return _Plan(schedule)

@@ -59,10 +59,14 @@ class ProjectionState:
     @property
     def tickets(self) -> dict[int, TicketState]:
         """Every ticket's state, with the events applied so far."""
-        for ticket_id, events in self._pending.items():
+        pending = self._pending
+        for ticket_id in list(pending):
+            # Popped, so each ticket's events are freed right after they are folded, while
+            # still in cache, and their memory takes the new states: freeing a whole log's
+            # events at the end was slower and grew the process by their size.
+            events = pending.pop(ticket_id)
             current = self._tickets.get(ticket_id) or ticket_fold.initial(ticket_id)
             self._tickets[ticket_id] = ticket_fold.fold(current, events)
-        self._pending.clear()
         return self._tickets
 
     @cached_property

@@ -22,8 +22,13 @@ NEVER_ON_HOLD = Minutes(0, 0)
 
 def status_changes(state: TicketState) -> list[Mark]:
     """The status timeline without repeats: setting the same status continues its segment."""
-    marks = state.statuses
-    return [m for i, m in enumerate(marks) if i == 0 or m.value != marks[i - 1].value]
+    changes: list[Mark] = []
+    previous = None
+    for mark in state.statuses:
+        if mark.value != previous:
+            changes.append(mark)
+            previous = mark.value
+    return changes
 
 
 def stations(marks: tuple[Mark, ...]) -> list[Mark]:
@@ -51,39 +56,40 @@ def ticket_metrics(state: TicketState, account: Account) -> TicketMetrics:
         calendar = max(0, end - created)
         return Minutes(calendar, calendar if schedule is None else business_minutes_between(schedule, created, end))
 
-    def summed(segments: list[int]) -> Minutes:
-        """Closed segments, under the schedule in force when the last of them closed."""
-        schedule = account.schedule_at(schedule_id, changes[segments[-1] + 1].at)
-        # Adjacent segments are measured as one run: minutes add up across a shared end.
-        runs = [[segments[0], segments[0] + 1]]
-        for i in segments[1:]:
-            if runs[-1][1] == i:
-                runs[-1][1] = i + 1
-            else:
-                runs.append([i, i + 1])
+    def summed(runs: list[list[int]]) -> Minutes:
+        """Runs of closed segments, under the schedule in force when the last of them closed."""
+        schedule = account.schedule_at(schedule_id, changes[runs[-1][1]].at)
         calendar = sum(minutes[end] - minutes[start] for start, end in runs)
         if schedule is None:
             return Minutes(calendar, calendar)
         return Minutes(calendar, sum(business_minutes_between(schedule, minutes[s], minutes[e]) for s, e in runs))
 
-    # File each closed segment (change i to change i + 1) under the one duration it counts in.
-    waiting: list[int] = []  # new and open time, and solved time that ended in a reopen
-    pending: list[int] = []
-    hold: list[int] = []
+    # File each closed segment (change i to change i + 1) under the one duration it counts
+    # in, as runs [first change, last change] of adjacent segments: minutes add up across a
+    # shared end, so a run is measured as one span.
+    waiting: list[list[int]] = []  # new and open time, and solved time that ended in a reopen
+    pending: list[list[int]] = []
+    hold: list[list[int]] = []
     reopens = 0
     left_waiting = False
     for i in range(len(changes) - 1):
         status, following = statuses[i], statuses[i + 1]
         if status in WAITING:
-            waiting.append(i)
+            runs = waiting
             left_waiting = left_waiting or following not in WAITING
         elif status == "pending":
-            pending.append(i)
+            runs = pending
         elif status == "hold":
-            hold.append(i)
+            runs = hold
         elif status == "solved" and following == "open":  # the seed's reopen: solved to open
             reopens += 1
-            waiting.append(i)
+            runs = waiting
+        else:
+            continue
+        if runs and runs[-1][1] == i:
+            runs[-1][1] = i + 1
+        else:
+            runs.append([i, i + 1])
     solves = [i for i, status in enumerate(statuses) if status == "solved"]
     first_resolution = full_resolution = None
     if solves:  # full resolution: to the final or most recent solve, kept while reopened

@@ -132,7 +132,7 @@ def fold(state: TicketState, events: Iterable[Event]) -> TicketState:
                 assignees.append(Mark(at, event_id, event.assignee_id))
             if event.group_id is not None:
                 groups.append(Mark(at, event_id, event.group_id))
-            values.extend([(at, event_id, name, value) for name, value in _created_fields(event)])
+            values += _created_fields(event)
         elif kind is TicketGroupChanged:
             groups.append(Mark(at, event_id, event.group_id))
         elif kind is TicketTagsChanged:
@@ -155,40 +155,47 @@ def fold(state: TicketState, events: Iterable[Event]) -> TicketState:
     return msgspec.structs.replace(state, **changes) if changes else state
 
 
-def _created_fields(event: TicketCreated) -> tuple[tuple[str, FieldValue], ...]:
-    """The field values a creation sets."""
-    return (
-        ("subject", event.subject),
-        ("priority", event.priority),
-        ("ticket_type", event.ticket_type),
-        ("via", event.via),
-        ("requester_id", _id(event.requester_id)),
-        ("organization_id", _id(event.organization_id)),
-        ("brand_id", _id(event.brand_id)),
-        ("schedule_id", _id(event.schedule_id)),
-        ("tags", event.tags),
-        ("due_at", event.due_at.isoformat() if event.due_at else None),
-        ("external_id", event.external_id),
-    )
+def _created_fields(event: TicketCreated) -> list[tuple[datetime, str, str, FieldValue]]:
+    """The field values a creation sets, as (at, event_id, field, value)."""
+    at, event_id = event.occurred_at, event.event_id
+    return [
+        (at, event_id, "subject", event.subject),
+        (at, event_id, "priority", event.priority),
+        (at, event_id, "ticket_type", event.ticket_type),
+        (at, event_id, "via", event.via),
+        (at, event_id, "requester_id", _id(event.requester_id)),
+        (at, event_id, "organization_id", _id(event.organization_id)),
+        (at, event_id, "brand_id", _id(event.brand_id)),
+        (at, event_id, "schedule_id", _id(event.schedule_id)),
+        (at, event_id, "tags", event.tags),
+        (at, event_id, "due_at", event.due_at.isoformat() if event.due_at else None),
+        (at, event_id, "external_id", event.external_id),
+    ]
 
 
 # (time, event_id): the order of marks and field values, read in C.
+_at = attrgetter("at")
 _order = attrgetter("at", "event_id")
 _value_order = itemgetter(0, 1)
 
 
 def _merged(marks: tuple, added: list) -> tuple:
     """`marks` with `added`, in (time, event_id) order, each mark once."""
-    keys = list(map(_order, (*marks[-1:], *added)))
-    if all(map(lt, keys, keys[1:])):
-        return (*marks, *added)  # the usual case: events came in time order, none twice
+    times = list(map(_at, (*marks[-1:], *added)))
+    if all(map(lt, times, times[1:])):
+        # The usual case: each mark strictly later than the one before, so in order and
+        # none twice (a mark seen twice has the same time).
+        return (*marks, *added)
     return tuple(sorted({*marks, *added}, key=_order))
 
 
 def _latest_values(fields: dict[str, FieldMark], values: list) -> dict[str, FieldMark]:
     """Each field takes the value of its latest event by (time, event_id)."""
+    values = sorted(values, key=_value_order)
+    if not fields:  # a new ticket: in time order, each later value overwrites
+        return {name: FieldMark(at, event_id, value) for at, event_id, name, value in values}
     latest = dict(fields)
-    for at, event_id, name, value in sorted(values, key=_value_order):
+    for at, event_id, name, value in values:
         current = latest.get(name)
         if current is None or (current.at, current.event_id) <= (at, event_id):
             latest[name] = FieldMark(at, event_id, value)

@@ -5,6 +5,7 @@ This is the reference every streaming result must equal byte for byte.
 import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from itertools import chain
 from datetime import datetime
 from pathlib import Path
 
@@ -33,11 +34,8 @@ def read_source(
     if source == "zendesk-api":
         from events.zendesk_api import read_zendesk_api
 
-        for folder in paths:
-            yield from read_zendesk_api(Path(folder), on_error)
-        return
-    for path in paths:
-        yield from read_log(Path(path), on_error, on_progress)
+        return chain.from_iterable(read_zendesk_api(Path(folder), on_error) for folder in paths)
+    return chain.from_iterable(read_log(Path(path), on_error, on_progress) for path in paths)
 
 
 @contextmanager

@@ -3,7 +3,9 @@ from datetime import UTC, datetime
 import pytest
 
 from events import EVENT_TYPES, AgentWentAway, avro
-from events.codec import EventDecodeError, decode, decode_avro, decode_json, encode_avro, encode_json
+from events.codec import (
+    EventDecodeError, decode, decode_avro, decode_json, decode_json_lines, encode_avro, encode_json,
+)
 from tests.events.samples import SAMPLES
 
 
@@ -70,3 +72,14 @@ def test_upcast_v1_json_reads_as_today_type():
         event_id="p1", occurred_at=datetime(2026, 3, 2, 12, tzinfo=UTC), agent_id="a-1", away_state="Lunch"
     )
     assert event.schema_version == 2
+
+
+def test_v1_json_in_a_block_of_lines_is_upcast_in_its_place():
+    # given a block with blank lines around a v1 event between two of today's
+    first, last = SAMPLES[0], SAMPLES[1]
+    block = b"\n".join([encode_json(first), b"", V1_AWAY_JSON, b"  ", encode_json(last), b""])
+    # when
+    events = decode_json_lines(block)
+    # then
+    assert events == [first, decode_json(V1_AWAY_JSON), last]
+    assert events[1].away_state == "Lunch"

@@ -48,10 +48,12 @@ def test_malformed_line_is_reported_with_file_and_line_and_the_rest_replays(tmp_
 
 def test_lines_keep_their_numbers_across_blocks_and_a_line_longer_than_a_block(tmp_path, monkeypatch):
     # given blocks of 200 bytes: lines cross block ends, the first line is longer than a
-    # block, and the 9th is bad; the file does not end with a newline
+    # block, the 9th and the second last are bad; the file does not end with a newline
     monkeypatch.setattr("events.log.BATCH_BYTES", 200)
     events = SAMPLES * 3
-    lines = [encode_json(e).decode() for e in events[:8]] + ["not json"] + [encode_json(e).decode() for e in events[8:]]
+    lines = [encode_json(e).decode() for e in events]
+    lines[8:8] = ["not json"]
+    lines[-1:-1] = ["{}"]
     assert len(lines[0]) > 200
     path = tmp_path / "events.ndjson"
     path.write_text("\n".join(lines))
@@ -59,7 +61,7 @@ def test_lines_keep_their_numbers_across_blocks_and_a_line_longer_than_a_block(t
     read, errors = _read(path)
     # then
     assert read == events
-    assert [(e.line, e.raw) for e in errors] == [(9, "not json")]
+    assert [(e.line, e.raw) for e in errors] == [(9, "not json"), (len(lines) - 1, "{}")]
 
 
 def test_progress_counts_every_byte(tmp_path):

@@ -260,6 +260,18 @@ def test_business_minutes_add_up_over_any_split_point(schedule, abc):
 
 
 @fast
+@given(schedules, instants, st.lists(st.integers(0, 100 * DAY * 60), min_size=2, max_size=2).map(sorted))
+def test_business_minutes_add_up_over_split_points_weeks_apart(schedule, a, offsets):
+    # given a <= b <= c within 100 days: short spans are read from running counts kept per
+    # ~45-day block, spans across a block end are summed piece by piece; both must agree
+    b, c = (a + timedelta(seconds=s) for s in offsets)
+    # when
+    parts = business_minutes(schedule, a, b) + business_minutes(schedule, b, c)
+    # then
+    assert business_minutes(schedule, a, c) == parts
+
+
+@fast
 @given(st.sampled_from(ZONES), instants, instants)
 def test_business_minutes_equal_calendar_minutes_when_always_open(zone, start, end):
     # given a schedule open all week: every real minute is working, DST or not
