@@ -5,6 +5,7 @@ tables when asked for a snapshot. Both keep the same pieces: one ticket state pe
 id, and one directory fragment per reference-data key (`user:11`, `schedule:1`), each
 the pure fold of its own events.
 """
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 from functools import cached_property
@@ -29,7 +30,7 @@ class ProjectionState:
         self.directory_parts = directory_parts if directory_parts is not None else {}
         # Ticket events not folded yet, by ticket: folding a ticket's events together
         # merges its timelines once instead of once per event.
-        self._pending: dict[int, list[Event]] = {}
+        self._pending: defaultdict[int, list[Event]] = defaultdict(list)
 
     def apply(self, event: Event) -> None:
         self.fold((event,))
@@ -42,11 +43,7 @@ class ProjectionState:
             count += 1
             kind = type(event)
             if kind in TICKET_TYPES:
-                ticket_events = pending.get(event.ticket_id)
-                if ticket_events is None:
-                    pending[event.ticket_id] = [event]
-                else:
-                    ticket_events.append(event)
+                pending[event.ticket_id].append(event)
             elif kind in DIRECTORY_TYPES:
                 key = event.key
                 current = self.directory_parts.get(key) or directory_fold.initial()

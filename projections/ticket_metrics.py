@@ -59,10 +59,12 @@ def ticket_metrics(state: TicketState, account: Account) -> TicketMetrics:
     def summed(runs: list[list[int]]) -> Minutes:
         """Runs of closed segments, under the schedule in force when the last of them closed."""
         schedule = account.schedule_at(schedule_id, changes[runs[-1][1]].at)
-        calendar = sum(minutes[end] - minutes[start] for start, end in runs)
-        if schedule is None:
-            return Minutes(calendar, calendar)
-        return Minutes(calendar, sum(business_minutes_between(schedule, minutes[s], minutes[e]) for s, e in runs))
+        calendar = business = 0
+        for start, end in runs:
+            calendar += minutes[end] - minutes[start]
+            if schedule is not None:
+                business += business_minutes_between(schedule, minutes[start], minutes[end])
+        return Minutes(calendar, business if schedule is not None else calendar)
 
     # File each closed segment (change i to change i + 1) under the one duration it counts
     # in, as runs [first change, last change] of adjacent segments: minutes add up across a

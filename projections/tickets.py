@@ -47,12 +47,6 @@ class CommentMark(msgspec.Struct, frozen=True, array_like=True, gc=False):
     is_description: bool = False
 
 
-class FieldMark(msgspec.Struct, frozen=True, array_like=True, gc=False):
-    at: datetime
-    event_id: str
-    value: FieldValue
-
-
 class TicketState(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     ticket_id: int
     created_at: datetime | None = None
@@ -66,7 +60,10 @@ class TicketState(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     # Every other field, last writer wins by (time, event_id): subject, priority,
     # ticket_type, via, requester_id, organization_id, schedule_id, tags, due_at,
     # satisfaction, custom_fields.<id>, ...
-    fields: dict[str, FieldMark] = {}
+    fields: dict[str, FieldValue] = {}
+    # The (time, event_id) of the event each field's value comes from: one tuple shared
+    # by all the fields an event set.
+    field_stamps: dict[str, tuple[datetime, str]] = {}
 
     @property
     def status(self) -> str | None:
@@ -81,8 +78,7 @@ class TicketState(msgspec.Struct, frozen=True, kw_only=True, gc=False):
         return self.groups[-1].value if self.groups else None
 
     def field(self, name: str, default: FieldValue = None) -> FieldValue:
-        mark = self.fields.get(name)
-        return default if mark is None else mark.value
+        return self.fields.get(name, default)
 
     def id_field(self, name: str) -> int | None:
         value = self.field(name)
@@ -104,7 +100,7 @@ def fold(state: TicketState, events: Iterable[Event]) -> TicketState:
     assignees: list[Mark] = []
     groups: list[Mark] = []
     comments: list[CommentMark] = []
-    values: list[tuple[datetime, str, str, FieldValue]] = []  # (at, event_id, field, value)
+    values: list[tuple[tuple[datetime, str], dict[str, FieldValue]]] = []  # ((at, event_id), fields set)
     changes: dict = {}
     ticket_id, created_at, updated_at = state.ticket_id, state.created_at, state.updated_at
     for event in events:
@@ -132,16 +128,15 @@ def fold(state: TicketState, events: Iterable[Event]) -> TicketState:
                 assignees.append(Mark(at, event_id, event.assignee_id))
             if event.group_id is not None:
                 groups.append(Mark(at, event_id, event.group_id))
-            values += _created_fields(event)
+            values.append(((at, event_id), _created_fields(event)))
         elif kind is TicketGroupChanged:
             groups.append(Mark(at, event_id, event.group_id))
         elif kind is TicketTagsChanged:
-            values.append((at, event_id, "tags", event.tags))
+            values.append(((at, event_id), {"tags": event.tags}))
         elif kind is TicketFieldsChanged:
-            values.extend([(at, event_id, name, value) for name, value in event.changes.items()])
+            values.append(((at, event_id), event.changes))
         elif kind is TicketSatisfactionRated:
-            values.append((at, event_id, "satisfaction", event.score))
-            values.append((at, event_id, "satisfaction_comment", event.comment))
+            values.append(((at, event_id), {"satisfaction": event.score, "satisfaction_comment": event.comment}))
         elif kind is TicketDeleted:
             changes["deleted"] = True
     timelines = {"statuses": statuses, "assignees": assignees, "groups": groups, "comments": comments}
@@ -149,34 +144,33 @@ def fold(state: TicketState, events: Iterable[Event]) -> TicketState:
         if marks:
             changes[timeline] = _merged(getattr(state, timeline), marks)
     if values:
-        changes["fields"] = _latest_values(state.fields, values)
+        changes["fields"], changes["field_stamps"] = _latest_values(state, values)
     if updated_at != state.updated_at:
         changes["updated_at"] = updated_at
     return msgspec.structs.replace(state, **changes) if changes else state
 
 
-def _created_fields(event: TicketCreated) -> list[tuple[datetime, str, str, FieldValue]]:
-    """The field values a creation sets, as (at, event_id, field, value)."""
-    at, event_id = event.occurred_at, event.event_id
-    return [
-        (at, event_id, "subject", event.subject),
-        (at, event_id, "priority", event.priority),
-        (at, event_id, "ticket_type", event.ticket_type),
-        (at, event_id, "via", event.via),
-        (at, event_id, "requester_id", _id(event.requester_id)),
-        (at, event_id, "organization_id", _id(event.organization_id)),
-        (at, event_id, "brand_id", _id(event.brand_id)),
-        (at, event_id, "schedule_id", _id(event.schedule_id)),
-        (at, event_id, "tags", event.tags),
-        (at, event_id, "due_at", event.due_at.isoformat() if event.due_at else None),
-        (at, event_id, "external_id", event.external_id),
-    ]
+def _created_fields(event: TicketCreated) -> dict[str, FieldValue]:
+    """The field values a creation sets."""
+    return {
+        "subject": event.subject,
+        "priority": event.priority,
+        "ticket_type": event.ticket_type,
+        "via": event.via,
+        "requester_id": _id(event.requester_id),
+        "organization_id": _id(event.organization_id),
+        "brand_id": _id(event.brand_id),
+        "schedule_id": _id(event.schedule_id),
+        "tags": event.tags,
+        "due_at": event.due_at.isoformat() if event.due_at else None,
+        "external_id": event.external_id,
+    }
 
 
 # (time, event_id): the order of marks and field values, read in C.
 _at = attrgetter("at")
 _order = attrgetter("at", "event_id")
-_value_order = itemgetter(0, 1)
+_stamp = itemgetter(0)
 
 
 def _merged(marks: tuple, added: list) -> tuple:
@@ -189,17 +183,21 @@ def _merged(marks: tuple, added: list) -> tuple:
     return tuple(sorted({*marks, *added}, key=_order))
 
 
-def _latest_values(fields: dict[str, FieldMark], values: list) -> dict[str, FieldMark]:
-    """Each field takes the value of its latest event by (time, event_id)."""
-    values = sorted(values, key=_value_order)
-    if not fields:  # a new ticket: in time order, each later value overwrites
-        return {name: FieldMark(at, event_id, value) for at, event_id, name, value in values}
-    latest = dict(fields)
-    for at, event_id, name, value in values:
-        current = latest.get(name)
-        if current is None or (current.at, current.event_id) <= (at, event_id):
-            latest[name] = FieldMark(at, event_id, value)
-    return latest
+def _latest_values(state: TicketState, values: list) -> tuple[dict, dict]:
+    """Each field takes the value of its latest event by (time, event_id): the new
+    `fields` and `field_stamps`."""
+    fields, stamps = dict(state.fields), dict(state.field_stamps)
+    newest = max(stamps.values(), default=None)
+    for stamp, changed in sorted(values, key=_stamp):
+        if newest is None or newest <= stamp:  # the usual case: later than every value so far
+            fields.update(changed)
+            stamps.update(dict.fromkeys(changed, stamp))
+            newest = stamp
+            continue
+        for name, value in changed.items():
+            if stamps.get(name, stamp) <= stamp:
+                fields[name], stamps[name] = value, stamp
+    return fields, stamps
 
 
 def _id(value: int | None) -> str | None:

@@ -1,4 +1,6 @@
 import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from events import TicketDeleted
 from projections.state import ProjectionState
@@ -76,3 +78,13 @@ def test_ticket_metrics_export_range_is_on_last_update(tmp_path):
     _, rows = _export(state, tmp_path, date_from=at("03-03 00:00"), date_to=at("03-04 00:00"))
     # then
     assert [r["ticket_id"] for r in rows] == [2]
+
+
+def test_ticket_metrics_export_writes_times_in_utc_to_the_second(tmp_path):
+    # given a ticket created at 10:00:45.5 Paris time (UTC+1 in March)
+    paris = datetime(2026, 3, 2, 10, 0, 45, 500000, tzinfo=ZoneInfo("Europe/Paris"))
+    state = _state(created(paris, ticket_id=1))
+    # when
+    _, rows = _export(state, tmp_path)
+    # then
+    assert rows[0]["created_at"] == "2026-03-02T09:00:45Z"
