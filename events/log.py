@@ -68,15 +68,10 @@ class _LineCounter:
 
 def _blocks(file: BinaryIO) -> Iterator[bytes]:
     """The file in blocks of whole lines, of about BATCH_BYTES each."""
-    rest = b""
-    while data := file.read(BATCH_BYTES):
-        data = rest + data
-        end = data.rfind(b"\n") + 1
-        if end:
-            yield data[:end]
-        rest = data[end:]
-    if rest:
-        yield rest
+    while block := file.read(BATCH_BYTES):
+        if not block.endswith(b"\n"):
+            block += file.readline()  # the rest of the block's last line
+        yield block
 
 
 def _decode_each(path: Path, lines: list[bytes], read: int, on_error: ErrorHandler) -> list[Event]:
