@@ -7,6 +7,7 @@ rules live in `projections/`; exports are written by `sinks/` (see `streams.snap
 import faust
 
 from streams.settings import Settings
+from streams.topics import topic_specs
 
 RAW = {"key_type": bytes, "value_type": bytes, "key_serializer": "raw", "value_serializer": "raw"}
 
@@ -34,25 +35,31 @@ class Runtime:
             web_enabled=True,
         )
         partitions = settings.partitions
+        specs = topic_specs(settings)  # the partitions and compaction `ensure_topics` creates
 
-        def topic(name: str, count: int, **extra) -> faust.TopicT:
-            return self.app.topic(name, partitions=count, internal=True, **RAW, **extra)
+        def topic(name: str) -> faust.TopicT:
+            count, config = specs[name]
+            compacting = config.get("cleanup.policy") == "compact"
+            return self.app.topic(name, partitions=count, internal=True, compacting=compacting, **RAW)
 
-        self.ticket_topic = topic(settings.ticket_topic, partitions)
-        self.conversation_topic = topic(settings.conversation_topic, partitions)
+        self.ticket_topic = topic(settings.ticket_topic)
+        self.conversation_topic = topic(settings.conversation_topic)
         self.input_topics = {  # by name, as streams.topics.input_topic routes events
             settings.ticket_topic: self.ticket_topic,
             settings.conversation_topic: self.conversation_topic,
         }
-        self.command_topic = topic(settings.command_topic, 1)
-        self.export_ready_topic = topic(settings.export_ready_topic, 1)
-        self.dead_letter_topic = topic(settings.dead_letter_topic, 1)
-        self.ticket_metrics_topic = topic(settings.ticket_metrics_topic, partitions, compacting=True)
-        self.agent_rollups_topic = topic(settings.agent_rollups_topic, partitions, compacting=True)
-        self.team_rollups_topic = topic(settings.team_rollups_topic, partitions, compacting=True)
+        self.command_topic = topic(settings.command_topic)
+        self.export_ready_topic = topic(settings.export_ready_topic)
+        self.dead_letter_topic = topic(settings.dead_letter_topic)
+        self.ticket_metrics_topic = topic(settings.ticket_metrics_topic)
+        self.agent_rollups_topic = topic(settings.agent_rollups_topic)
+        self.team_rollups_topic = topic(settings.team_rollups_topic)
         # Ticket contributions re-keyed by owner (agent or group): the group_by step
-        # that brings every ticket of one owner to the owner's rollup partition.
-        self.rollup_changes_topic = topic(f"{settings.app_id}-rollup-changes", partitions)
+        # that brings every ticket of one owner to the owner's rollup partition. Faust's
+        # own topic, which the worker creates.
+        self.rollup_changes_topic = self.app.topic(
+            f"{settings.app_id}-rollup-changes", partitions=partitions, internal=True, **RAW
+        )
         self.tickets = self.app.Table(
             "tickets", key_type=str, value_type=bytes, partitions=partitions,
             help="Ticket id -> the ticket's projection state (msgpack).",

@@ -44,7 +44,9 @@ def collector_paused() -> Iterator[None]:
 
     A replay allocates millions of objects that live until it ends and form no cycle
     (events and states are gc=False structs); the collector would walk them again and
-    again for nothing. Whatever garbage there is gets collected when it resumes.
+    again for nothing. They are still freed by reference counting; only cyclic garbage
+    made before or during the replay is never collected, which a command that ends
+    with its replay can afford.
     """
     was_enabled = gc.isenabled()
     gc.disable()
