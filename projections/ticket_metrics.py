@@ -1,23 +1,26 @@
 """Ticket metrics derived from a ticket's state and the account (semantics.md).
 
-Durations count closed status segments only; each instant is floored to its minute
-before subtracting, as Zendesk does. Business minutes use the schedule in force when the
-value was recorded (the fulfilling event, or the close of the last counted segment),
-over the whole interval measured; with no schedule yet they equal calendar minutes.
+Durations run from the ticket's `created_at` and count closed status segments only. Each
+is measured exactly and rounded to the nearest minute, half up, as Zendesk's Ticket
+Metrics are; a metric of several segments sums their exact durations and rounds once.
+Business minutes use the schedule in force when the value was recorded (the fulfilling
+event, or the close of the last counted segment), over the whole interval measured; with
+no schedule yet they equal calendar minutes.
 
 This runs once per ticket per export (and per change in the worker), so each instant is
-turned into epoch minutes once and segments are indices into those lists.
+turned into epoch microseconds once and segments are indices into those lists.
 """
 from datetime import datetime
 
 from events.downstream import Minutes, TicketMetrics
 from projections.account import Account
-from projections.business_hours import business_minutes_between, to_minute
+from projections.business_hours import business_micros_between, to_micros, whole_minutes
 from projections.tickets import Mark, TicketState
 
 UNSOLVED = frozenset({"new", "open", "pending", "hold"})
+RESOLVED = frozenset({"solved", "closed"})
 WAITING = frozenset({"new", "open"})  # the requester waits on the agents
-NEVER_ON_HOLD = Minutes(0, 0)
+NONE = Minutes(0, 0)  # on hold when never on hold; agent wait of a solved ticket never pending
 
 
 def status_changes(state: TicketState) -> list[Mark]:
@@ -46,25 +49,29 @@ def ticket_metrics(state: TicketState, account: Account) -> TicketMetrics:
     """Every metric of one created ticket."""
     changes = status_changes(state)
     statuses = [m.value for m in changes]
-    minutes = [to_minute(m.at) for m in changes]
-    created = to_minute(state.created_at)
+    micros = [to_micros(m.at) for m in changes]
+    created = to_micros(state.created_at)
     schedule_id = state.id_field("schedule_id")
 
     def measured(at: datetime, end: int) -> Minutes:
-        """Creation to `end`, recorded at `at`."""
+        """Creation to `end` (epoch microseconds), recorded at `at`."""
         schedule = account.schedule_at(schedule_id, at)
-        calendar = max(0, end - created)
-        return Minutes(calendar, calendar if schedule is None else business_minutes_between(schedule, created, end))
+        calendar = whole_minutes(max(0, end - created))
+        if schedule is None:
+            return Minutes(calendar, calendar)
+        return Minutes(calendar, whole_minutes(business_micros_between(schedule, created, end)))
 
     def summed(runs: list[list[int]]) -> Minutes:
-        """Runs of closed segments, under the schedule in force when the last of them closed."""
+        """Runs of closed segments, under the schedule in force when the last of them closed:
+        their exact durations added up, then rounded once."""
         schedule = account.schedule_at(schedule_id, changes[runs[-1][1]].at)
         calendar = business = 0
         for start, end in runs:
-            calendar += minutes[end] - minutes[start]
+            calendar += micros[end] - micros[start]
             if schedule is not None:
-                business += business_minutes_between(schedule, minutes[start], minutes[end])
-        return Minutes(calendar, business if schedule is not None else calendar)
+                business += business_micros_between(schedule, micros[start], micros[end])
+        calendar = whole_minutes(calendar)
+        return Minutes(calendar, whole_minutes(business) if schedule is not None else calendar)
 
     # File each closed segment (change i to change i + 1) under the one duration it counts
     # in, as runs [first change, last change] of adjacent segments: minutes add up across a
@@ -93,11 +100,13 @@ def ticket_metrics(state: TicketState, account: Account) -> TicketMetrics:
         else:
             runs.append([i, i + 1])
     solves = [i for i, status in enumerate(statuses) if status == "solved"]
+    resolved = statuses[-1] in RESOLVED
     first_resolution = full_resolution = None
-    if solves:  # full resolution: to the final or most recent solve, kept while reopened
+    if solves:  # full resolution: to the current solve; none while a reopened ticket is unsolved
         first, last = solves[0], solves[-1]
-        first_resolution = measured(changes[first].at, minutes[first])
-        full_resolution = first_resolution if last == first else measured(changes[last].at, minutes[last])
+        first_resolution = measured(changes[first].at, micros[first])
+        if resolved:
+            full_resolution = first_resolution if last == first else measured(changes[last].at, micros[last])
     is_agent = account.is_agent
     replies = [c for c in state.comments if c.public and not c.is_description and is_agent(c.author_id)]
     assignments = stations(state.assignees)
@@ -112,15 +121,16 @@ def ticket_metrics(state: TicketState, account: Account) -> TicketMetrics:
         # The assignment of the current assignee: none while the ticket has no assignee.
         assigned_at=assignments[-1].at if assignments and state.assignee_id is not None else None,
         initially_assigned_at=assignments[0].at if assignments else None,
-        solved_at=changes[solves[-1]].at if solves else None,
+        solved_at=changes[solves[-1]].at if solves and resolved else None,
         status_updated_at=changes[-1].at,
-        reply_time=measured(replies[0].at, to_minute(replies[0].at)) if replies else None,
+        reply_time=measured(replies[0].at, to_micros(replies[0].at)) if replies else None,
         first_resolution_time=first_resolution,
         full_resolution_time=full_resolution,
-        agent_wait_time=summed(pending) if pending else None,
+        # Empty until the ticket first leaves pending, but 0 once solved if never pending.
+        agent_wait_time=summed(pending) if pending else (NONE if resolved else None),
         # Empty until the ticket first leaves new/open; hold is 0 when never on hold.
         requester_wait_time=summed(waiting) if left_waiting else None,
-        on_hold_time=summed(hold) if hold else (None if "hold" in statuses else NEVER_ON_HOLD),
+        on_hold_time=summed(hold) if hold else (None if "hold" in statuses else NONE),
     )
 
 

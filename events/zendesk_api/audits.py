@@ -1,12 +1,15 @@
 """One ticket audit -> ticket events.
 
 An audit is one save of a ticket: who, when, and a list of events. Every event of an audit
-happens at the audit's `created_at`; event ids are `zd:audit:<audit id>:<position>`.
+happens at the audit's `created_at`, except a creation (below); event ids are
+`zd:audit:<audit id>:<position>`.
 
 - `Create` events (the audit that creates the ticket) make one `TicketCreated`, id
   `zd:audit:<id>:created`, placed before the audit's other events. The first comment of
   that audit is the description; custom fields set at creation follow as one
-  `TicketFieldsChanged` (`zd:audit:<id>:fields`).
+  `TicketFieldsChanged` (`zd:audit:<id>:fields`). Both happen at the ticket object's
+  `created_at` when there is one: Zendesk measures every duration from it, even for a
+  ticket imported with a `created_at` years before its Create audit.
 - `Change`: status, assignee_id, group_id, tags and satisfaction_score have their own
   events; a status changed to "deleted" is `TicketDeleted`; subject, priority, type
   (`ticket_type`), due_at, requester_id, organization_id and numeric custom field ids
@@ -156,11 +159,11 @@ class Audit(NamedTuple):
     def creates(self) -> bool:
         return any(isinstance(e, dict) and e.get("type") == "Create" for e in self.events)
 
-    def ids(self, position: int | str) -> dict:
-        """The fields every event of this audit shares."""
+    def ids(self, position: int | str, at: datetime | None = None) -> dict:
+        """The fields every event of this audit shares; it happens at `at` if given."""
         return dict(
             event_id=f"zd:audit:{self.audit_id}:{position}",
-            occurred_at=self.created_at,
+            occurred_at=at or self.created_at,
             ticket_id=self.ticket_id,
         )
 
@@ -168,9 +171,12 @@ class Audit(NamedTuple):
         on_error(self.record.error(f"audit {self.audit_id}: {reason}"))
 
 
-def created(audit: Audit, fallback: dict, on_error: ErrorHandler) -> tuple[list[Event], set[int]]:
-    """The `TicketCreated` (and creation custom fields) of a Create audit, and the positions
-    of the events it used up (description comment, schedule).
+def created(
+    audit: Audit, fallback: dict, on_error: ErrorHandler, at: datetime | None = None
+) -> tuple[list[Event], set[int]]:
+    """The `TicketCreated` (and creation custom fields) of a Create audit, happening at `at`
+    (the ticket object's `created_at`; else the audit's time), and the positions of the
+    events it used up (description comment, schedule).
 
     Fields the Create events leave out keep `TicketCreated`'s defaults, except requester,
     submitter, via, brand and external id, taken from `fallback` (the ticket object's
@@ -205,7 +211,7 @@ def created(audit: Audit, fallback: dict, on_error: ErrorHandler) -> tuple[list[
     values.setdefault("brand_id", fallback.get("brand_id"))
     events: list[Event] = [
         TicketCreated(
-            **audit.ids("created"),
+            **audit.ids("created", at),
             **values,
             requester_id=requester,
             submitter_id=fallback.get("submitter_id") or audit.author_id or requester,
@@ -216,7 +222,7 @@ def created(audit: Audit, fallback: dict, on_error: ErrorHandler) -> tuple[list[
         )
     ]
     if custom:
-        events.append(TicketFieldsChanged(**audit.ids("fields"), changes=custom))
+        events.append(TicketFieldsChanged(**audit.ids("fields", at), changes=custom))
     return events, used
 
 

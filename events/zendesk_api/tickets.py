@@ -152,7 +152,8 @@ def _synthesized(ticket: Ticket, with_status: bool) -> list[tuple[SortKey, Event
 
 
 def _in_audit(audit: Audit, position: int, event: Event) -> tuple[SortKey, Event]:
-    return (audit.created_at, AUDIT, audit.audit_id, audit.ticket_id, position), event
+    # At the event's time: a creation may be earlier than its audit.
+    return (event.occurred_at, AUDIT, audit.audit_id, audit.ticket_id, position), event
 
 
 def _creation(
@@ -160,7 +161,8 @@ def _creation(
 ) -> tuple[list[tuple[SortKey, Event]], set[int]]:
     """The creation events of a Create audit (first in it), and the positions they used."""
     try:
-        events, used = created(audit, ticket.fields if ticket else {}, on_error)
+        fallback, at = (ticket.fields, ticket.created_at) if ticket else ({}, None)
+        events, used = created(audit, fallback, on_error, at)
     except BadRecord as exc:
         audit.report(on_error, str(exc))
         return [], set()

@@ -23,7 +23,10 @@ from events import (
     WeeklyInterval,
 )
 from events.codec import decode_avro, decode_json, encode_avro, encode_json
+from events.downstream import Minutes
 from events.zendesk_api import RAILS_TO_IANA, read_zendesk_api, to_iana
+from projections.state import ProjectionState
+from projections.ticket_metrics import ticket_metrics
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "zendesk_api"
 REFERENCE_COUNT = 13  # 1 schedule, 1 holiday, 2 groups, 1 organization, 8 users
@@ -417,6 +420,29 @@ def test_bad_event_skips_only_that_event_of_the_audit(tmp_path):
     assert [(type(e).__name__, e.event_id) for e in events] == [
         ("TicketCreated", "zd:audit:9:created"), ("TicketStatusChanged", "zd:audit:10:1"),
     ]
+
+
+def test_back_dated_ticket_is_created_and_measured_from_its_created_at(tmp_path):
+    # given a ticket imported with created_at a day before its Create audit, solved an
+    # hour after that audit (semantics.md: Zendesk measures from the ticket's created_at)
+    solved = {"type": "Change", "field_name": "status", "value": "solved", "previous_value": "new"}
+    _dump(
+        tmp_path,
+        tickets=[{**TICKET, "created_at": "2026-03-31T08:00:00Z", "status": "solved"}],
+        ticket_audits=[_audit(CREATE), _audit(solved, id=10, created_at="2026-04-01T09:00:00Z")],
+    )
+    # when
+    events, errors = _read(tmp_path)
+    state = ProjectionState()
+    state.fold(events)
+    metrics = ticket_metrics(state.tickets[1], state.account)
+    # then the creation happens at created_at, the audit's other events at the audit's time
+    assert errors == []
+    assert [(e.event_id, e.occurred_at.isoformat()) for e in events] == [
+        ("zd:audit:9:created", "2026-03-31T08:00:00+00:00"), ("zd:audit:10:0", "2026-04-01T09:00:00+00:00"),
+    ]
+    # and 25 h from created_at to the solve (no schedule: business equals calendar)
+    assert metrics.full_resolution_time == Minutes(calendar=1500, business=1500)
 
 
 def test_harmless_audit_event_kinds_are_skipped_silently(tmp_path):

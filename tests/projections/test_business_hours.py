@@ -8,10 +8,18 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from events.accounts import HolidayUpserted, ScheduleUpserted, WeeklyInterval
-from projections.business_hours import WEEK, Schedule, business_minutes, calendar_minutes, weekly_minutes
+from projections.business_hours import (
+    MINUTE_US,
+    WEEK,
+    Schedule,
+    business_micros_between,
+    business_minutes,
+    calendar_minutes,
+    to_micros,
+    weekly_minutes,
+)
 
 UTC = timezone.utc
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 PARIS, NEW_YORK = ZoneInfo("Europe/Paris"), ZoneInfo("America/New_York")
 DAY = 24 * 60
 MON_FRI_9_17 = tuple((day * DAY + 9 * 60, day * DAY + 17 * 60) for day in range(1, 6))  # Monday is day 1
@@ -20,6 +28,7 @@ NEW_YORK_OFFICE = Schedule(2, "America/New_York", MON_FRI_9_17)
 NY_SUNDAY = Schedule(3, "America/New_York", ((0, DAY),))  # open all Sunday, 00:00-24:00
 NY_02_30_TO_03_30 = Schedule(4, "America/New_York", ((150, 210),))  # Sunday 02:30-03:30
 NY_01_00_TO_01_30 = Schedule(5, "America/New_York", ((60, 90),))  # Sunday 01:00-01:30
+UTC_OFFICE = Schedule(11, "UTC", MON_FRI_9_17)
 
 
 def paris(*fields: int) -> datetime:
@@ -30,13 +39,26 @@ def new_york(*fields: int) -> datetime:
     return datetime(*fields, tzinfo=NEW_YORK)
 
 
+def utc(*fields: int) -> datetime:
+    return datetime(*fields, tzinfo=UTC)
+
+
+def business_micros(schedule: Schedule, start: datetime, end: datetime) -> int:
+    """The exact working time of [start, end), before rounding to minutes."""
+    return business_micros_between(schedule, to_micros(start), to_micros(end))
+
+
 # March 2026: Mon 9, Fri 13, Sat 14, Sun 15, Mon 16; Paris is UTC+1 until Sunday 29.
 @pytest.mark.parametrize(
     ("start", "end", "expected"),
     [
         pytest.param(paris(2026, 3, 9, 10, 0), paris(2026, 3, 9, 12, 30), 150, id="within-a-day"),
-        pytest.param(paris(2026, 3, 9, 10, 57, 49), paris(2026, 3, 9, 11, 29, 29), 32, id="floor-each-instant"),
+        # 31 min 40 s
+        pytest.param(paris(2026, 3, 9, 10, 57, 49), paris(2026, 3, 9, 11, 29, 29), 32, id="rounds-the-exact-time"),
         pytest.param(paris(2026, 3, 9, 7, 0), paris(2026, 3, 9, 9, 30), 30, id="before-opening"),
+        pytest.param(paris(2026, 3, 9, 8, 59, 30), paris(2026, 3, 9, 9, 0, 30), 1, id="half-a-minute-worked-rounds-up"),
+        pytest.param(paris(2026, 3, 9, 16, 59, 31), paris(2026, 3, 9, 17, 30), 0, id="29-seconds-worked-round-down"),
+        pytest.param(paris(2026, 3, 9, 16, 59, 30), paris(2026, 3, 9, 17, 0, 29), 1, id="30-seconds-before-closing"),
         pytest.param(paris(2026, 3, 9, 16, 0), paris(2026, 3, 10, 10, 0), 60 + 60, id="across-a-night"),
         pytest.param(paris(2026, 3, 13, 16, 0), paris(2026, 3, 16, 10, 0), 60 + 60, id="across-a-weekend"),
         pytest.param(paris(2026, 3, 14, 10, 0), paris(2026, 3, 15, 20, 0), 0, id="inside-a-weekend"),
@@ -58,19 +80,36 @@ def test_business_minutes_paris_office(start, end, expected):
 @pytest.mark.parametrize(
     ("start", "end", "expected"),
     [
-        pytest.param(paris(2026, 3, 9, 10, 57, 49), paris(2026, 3, 9, 11, 29, 29), 32, id="floor-each-instant"),
-        pytest.param(paris(2026, 3, 9, 10, 0, 1), paris(2026, 3, 9, 10, 0, 59), 0, id="same-minute"),
+        # 31 min 40 s
+        pytest.param(paris(2026, 3, 9, 10, 57, 49), paris(2026, 3, 9, 11, 29, 29), 32, id="rounds-the-exact-time"),
+        pytest.param(paris(2026, 3, 9, 10, 0, 1), paris(2026, 3, 9, 10, 0, 59), 1, id="58-seconds-in-one-minute"),
+        pytest.param(paris(2026, 3, 9, 10, 0), paris(2026, 3, 9, 10, 0, 30), 1, id="exactly-30-seconds-rounds-up"),
+        pytest.param(
+            paris(2026, 3, 9, 10, 0), datetime(2026, 3, 9, 10, 0, 29, 999999, tzinfo=PARIS), 0, id="just-under-30-seconds"
+        ),
+        # 6 days less 55 min 17 s: 8584 min 43 s, Zendesk says 8585 (semantics.md)
+        pytest.param(utc(2026, 3, 4, 15, 41, 4), utc(2026, 3, 10, 14, 45, 47), 8585, id="zendesk-8584.72"),
         pytest.param(paris(2026, 3, 9, 11, 0), paris(2026, 3, 9, 10, 0), 0, id="end-before-start"),
         pytest.param(paris(2026, 3, 9, 10, 0), datetime(2026, 3, 9, 9, 30, tzinfo=UTC), 30, id="mixed-zones"),
         pytest.param(paris(2026, 3, 28, 12, 0), paris(2026, 3, 29, 12, 0), 23 * 60, id="paris-spring-forward"),
     ],
 )
-def test_calendar_minutes_floors_then_subtracts(start, end, expected):
+def test_calendar_minutes_round_the_exact_time_half_up(start, end, expected):
     # given two aware instants
     # when
     minutes = calendar_minutes(start, end)
     # then
     assert minutes == expected
+
+
+def test_business_minutes_round_the_exact_working_time_as_zendesk_does():
+    # given Mon-Fri 09:00-17:00 UTC, created Wednesday 15:41:04, answered Tuesday 14:45:47
+    start, end = utc(2026, 3, 4, 15, 41, 4), utc(2026, 3, 10, 14, 45, 47)
+    # when
+    exact, minutes = business_micros(UTC_OFFICE, start, end), business_minutes(UTC_OFFICE, start, end)
+    # then Wed 78 min 56 s + Thu and Fri 960 min + Mon 480 min + Tue 345 min 47 s
+    # = 1864 min 43 s (1864.72): Zendesk says 1865
+    assert (exact, minutes) == ((1864 * 60 + 43) * 1_000_000, 1865)
 
 
 def test_holiday_removes_exactly_its_hours():
@@ -249,26 +288,26 @@ def test_business_minutes_never_exceed_calendar_minutes(schedule, start, end):
 
 @fast
 @given(schedules, st.lists(instants, min_size=3, max_size=3).map(sorted))
-def test_business_minutes_add_up_over_any_split_point(schedule, abc):
-    # given a <= b <= c; b need not be minute-aligned: flooring is monotonic, so
-    # [floor a, floor b) and [floor b, floor c) tile [floor a, floor c) exactly
+def test_business_time_adds_up_over_any_split_point(schedule, abc):
+    # given a <= b <= c, none of them minute-aligned: the exact working time is additive
+    # (whole minutes are not: each part is rounded)
     a, b, c = abc
     # when
-    parts = business_minutes(schedule, a, b) + business_minutes(schedule, b, c)
+    parts = business_micros(schedule, a, b) + business_micros(schedule, b, c)
     # then
-    assert business_minutes(schedule, a, c) == parts
+    assert business_micros(schedule, a, c) == parts
 
 
 @fast
 @given(schedules, instants, st.lists(st.integers(0, 100 * DAY * 60), min_size=2, max_size=2).map(sorted))
-def test_business_minutes_add_up_over_split_points_weeks_apart(schedule, a, offsets):
+def test_business_time_adds_up_over_split_points_weeks_apart(schedule, a, offsets):
     # given a <= b <= c within 100 days: short spans are read from running counts kept per
     # ~45-day block, spans across a block end are summed piece by piece; both must agree
     b, c = (a + timedelta(seconds=s) for s in offsets)
     # when
-    parts = business_minutes(schedule, a, b) + business_minutes(schedule, b, c)
+    parts = business_micros(schedule, a, b) + business_micros(schedule, b, c)
     # then
-    assert business_minutes(schedule, a, c) == parts
+    assert business_micros(schedule, a, c) == parts
 
 
 @fast
@@ -318,9 +357,9 @@ def test_holiday_removes_exactly_the_working_minutes_of_its_days(schedule, holid
     start = holiday_start + timedelta(seconds=offset_seconds)
     end = start + timedelta(seconds=length_seconds)
     # when
-    removed = business_minutes(schedule, start, end) - business_minutes(schedule.with_holiday(first, last), start, end)
+    removed = business_micros(schedule, start, end) - business_micros(schedule.with_holiday(first, last), start, end)
     # then it is what the schedule works inside both the span and the holiday's days
-    assert removed == business_minutes(schedule, max(start, holiday_start), min(end, holiday_end))
+    assert removed == business_micros(schedule, max(start, holiday_start), min(end, holiday_end))
 
 
 def working_at(schedule: Schedule, minute: int) -> bool:
@@ -347,7 +386,7 @@ CLOCK_CHANGES = [(zone, day) for zone in ZONES for day in clock_change_days(zone
     st.integers(-2 * DAY * 60, DAY * 60),
     st.integers(0, 2 * DAY * 60),
 )
-def test_business_minutes_match_a_minute_by_minute_count_around_clock_changes(change, weekly, near, offset, length):
+def test_business_time_matches_a_minute_by_minute_count_around_clock_changes(change, weekly, near, offset, length):
     # given a span of up to 2 days around a 2026 clock change, with holidays nearby
     zone_name, day = change
     holidays = tuple(sorted({(day + timedelta(days=n),) * 2 for n in near}))
@@ -355,7 +394,13 @@ def test_business_minutes_match_a_minute_by_minute_count_around_clock_changes(ch
     start = datetime.combine(day, time(), tzinfo=UTC) + timedelta(seconds=offset)
     end = start + timedelta(seconds=length)
     # when
-    minutes = business_minutes(schedule, start, end)
-    # then it agrees with reading each real minute's local wall clock one by one
-    first, last = calendar_minutes(EPOCH, start), calendar_minutes(EPOCH, end)
-    assert minutes == sum(working_at(schedule, m) for m in range(first, last))
+    exact = business_micros(schedule, start, end)
+    # then it agrees with reading each real minute's local wall clock one by one, each
+    # working minute counting the part of it inside the span
+    lo, hi = to_micros(start), to_micros(end)
+    expected = sum(
+        min(hi, (m + 1) * MINUTE_US) - max(lo, m * MINUTE_US)
+        for m in range(lo // MINUTE_US, -(-hi // MINUTE_US))
+        if working_at(schedule, m)
+    )
+    assert exact == expected

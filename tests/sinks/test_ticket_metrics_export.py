@@ -49,7 +49,7 @@ def test_ticket_metrics_export_writes_zendesk_api_objects(tmp_path):
         "reply_time_in_minutes": {"calendar": 90, "business": 90},
         "first_resolution_time_in_minutes": {"calendar": 120, "business": 120},
         "full_resolution_time_in_minutes": {"calendar": 120, "business": 120},
-        "agent_wait_time_in_minutes": {"calendar": None, "business": None},
+        "agent_wait_time_in_minutes": {"calendar": 0, "business": 0},  # solved, never pending
         "requester_wait_time_in_minutes": {"calendar": 120, "business": 120},
         "on_hold_time_in_minutes": {"calendar": 0, "business": 0},
     }
