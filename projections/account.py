@@ -3,14 +3,16 @@
 It reads the directory fragments (one per reference-data key, as the replay state and
 the worker's table keep them) through a live mapping, so a new user costs nothing here.
 Schedules are indexed: the schedule in force only changes where a schedule or holiday
-version starts, so lookups between two such instants are answered from a memo. Call
-`reindex()` after a schedule or holiday changes.
+version starts, so lookups between two such instants are answered from a memo. Who is an
+agent is memoized too (every comment of every ticket asks). Call `note(event)` after
+folding a reference-data event into the parts, so both memos stay true.
 """
 from bisect import bisect_right
 from collections.abc import Mapping
 from datetime import datetime
 
-from events.accounts import schedule_key, user_key
+from events.accounts import HolidayUpserted, ScheduleUpserted, UserUpserted, schedule_key, user_key
+from events.base import Event
 from projections.business_hours import Schedule
 from projections.directory import AGENT_ROLES, Directory, HolidayVersion, ScheduleVersion, last_change
 
@@ -21,7 +23,16 @@ _UNKNOWN = object()  # not in the memo yet (None is a memoized answer: no schedu
 class Account:
     def __init__(self, parts: Mapping[str, Directory]):
         self.parts = parts
+        self._agents: dict[int | None, bool] = {}
         self.reindex()
+
+    def note(self, event: Event) -> None:
+        """Forget what a reference-data event, just folded into the parts, makes stale."""
+        kind = type(event)
+        if kind is UserUpserted:
+            self._agents.pop(event.user_id, None)
+        elif kind is ScheduleUpserted or kind is HolidayUpserted:
+            self.reindex()
 
     def reindex(self) -> None:
         schedule_parts = [part for key, part in self.parts.items() if key.startswith(SCHEDULE_PREFIX)]
@@ -34,9 +45,13 @@ class Account:
         self._memo: dict[tuple[int | None, int], Schedule | None] = {}
 
     def is_agent(self, user_id: int | None) -> bool:
+        known = self._agents.get(user_id)
+        if known is not None:
+            return known
         part = self.parts.get(user_key(user_id))
         user = part.users.get(user_id) if part is not None else None
-        return user is not None and user.role in AGENT_ROLES
+        self._agents[user_id] = known = user is not None and user.role in AGENT_ROLES
+        return known
 
     def last_change(self) -> datetime | None:
         """When the latest reference-data event happened."""

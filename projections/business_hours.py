@@ -3,8 +3,9 @@
 Zendesk's Ticket Metrics take the exact elapsed time and round it to the nearest minute,
 half up (15:41:04 -> 14:45:47 six days later is 8584.72 minutes: 8585). Business time is
 exact too, to the microsecond, then rounded the same way. So this module measures in
-epoch microseconds (`to_micros`) and rounds once, at the end (`whole_minutes`): a metric
-made of several segments sums their exact durations first.
+microseconds, an instant being its epoch minute and the microseconds into it (`split`),
+and rounds once, at the end (`whole_minutes`): a metric made of several segments sums
+their exact durations first.
 
 Business time follows the wall clock: a real minute is working when its local reading
 in the schedule's time zone falls in a weekly working interval and its local date is not
@@ -46,6 +47,7 @@ _MINUTE = timedelta(minutes=1)
 _MICROSECOND = timedelta(microseconds=1)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MINUTE_US = 60_000_000  # microseconds in a minute
+HALF_MINUTE_US = MINUTE_US // 2
 _SUNDAY = 3 * _DAY  # local minute of Sunday 1970-01-04 00:00, the origin of weekly minutes
 _BLOCK_BITS = 19  # offset-change cache blocks of 2**19 minutes (~364 days)
 _PROBE = 360  # probe every 6 h: assumes a zone never changes offset twice within 6 h
@@ -105,12 +107,13 @@ class Schedule(msgspec.Struct, frozen=True, cache_hash=True):
 
 def whole_minutes(micros: int) -> int:
     """Microseconds as whole minutes, rounded to the nearest, half up (30 s rounds up)."""
-    return (micros + MINUTE_US // 2) // MINUTE_US
+    return (micros + HALF_MINUTE_US) // MINUTE_US
 
 
 def calendar_minutes(start: datetime, end: datetime) -> int:
     """Whole minutes from `start` to `end`: the exact time, rounded half up; 0 if end <= start."""
-    return whole_minutes(max(0, to_micros(end, "end") - to_micros(start, "start")))
+    (lo, lo_into), (hi, hi_into) = split(start, "start"), split(end, "end")
+    return max(0, whole_minutes((hi - lo) * MINUTE_US + hi_into - lo_into))
 
 
 def business_minutes(schedule: Schedule, start: datetime, end: datetime) -> int:
@@ -120,29 +123,36 @@ def business_minutes(schedule: Schedule, start: datetime, end: datetime) -> int:
     Minutes follow the local wall clock: skipped local times count nothing, repeated ones
     count twice (see the module docstring).
     """
-    return whole_minutes(business_micros_between(schedule, to_micros(start, "start"), to_micros(end, "end")))
+    return whole_minutes(business_micros(schedule, start, end))
 
 
-def business_micros_between(schedule: Schedule, lo: int, hi: int) -> int:
-    """Working microseconds of `[lo, hi)`, in epoch microseconds (see `to_micros`), for
-    callers that measure many spans between the same instants and convert each once."""
-    if hi <= lo:
+def business_micros(schedule: Schedule, start: datetime, end: datetime) -> int:
+    """The exact working time of `[start, end)` under `schedule`, in microseconds."""
+    return business_micros_between(schedule, *split(start, "start"), *split(end, "end"))
+
+
+def business_micros_between(schedule: Schedule, lo: int, lo_into: int, hi: int, hi_into: int) -> int:
+    """Working microseconds from `lo_into` microseconds into epoch minute `lo` to `hi_into`
+    into epoch minute `hi` (instants as `split` gives them), for callers that measure many
+    spans between the same instants and split each once; 0 if the end is not later."""
+    if hi <= lo and (hi < lo or hi_into <= lo_into):
         return 0
-    first, before = divmod(lo, MINUTE_US)  # the minute `lo` falls in, and how far into it
-    last, into = divmod(hi, MINUTE_US)  # likewise for `hi`
-    plan = _plan(schedule)
-    b = first >> _COUNT_BITS
-    if last >> _COUNT_BITS == b:  # the usual case: both end minutes in one block of running counts
+    b = lo >> _COUNT_BITS
+    if hi >> _COUNT_BITS == b:  # the usual case, four reads from one block of running counts
+        plan = _PLANS.get(schedule) or _plan(schedule)
         counts = plan.counts.get(b) or plan.load_counts(b)
-        i, j = first - (b << _COUNT_BITS), last - (b << _COUNT_BITS)
-        whole, first_works, last_works = counts[j] - counts[i], counts[i + 1] - counts[i], counts[j + 1] - counts[j]
+        i, j = lo - (b << _COUNT_BITS), hi - (b << _COUNT_BITS)
+        at_lo, at_hi = counts[i], counts[j]
+        lo_works, hi_works = counts[i + 1] != at_lo, counts[j + 1] != at_hi
+        whole = at_hi - at_lo
     else:
-        whole = business_minutes_between(schedule, first, last)
-        first_works = business_minutes_between(schedule, first, first + 1)
-        last_works = business_minutes_between(schedule, last, last + 1)
-    # The whole minutes [first, last), less the part of `first` before `lo`, plus the part
-    # of `last` before `hi`: when first == last this is hi - lo in a working minute.
-    return whole * MINUTE_US - (before if first_works else 0) + (into if last_works else 0)
+        whole = business_minutes_between(schedule, lo, hi)
+        lo_works = business_minutes_between(schedule, lo, lo + 1)
+        hi_works = business_minutes_between(schedule, hi, hi + 1)
+    # The whole minutes [lo, hi), less the part of minute `lo` before the start if it is
+    # working, plus the part of minute `hi` before the end if it is (when lo == hi, that is
+    # the span itself, in a working minute).
+    return whole * MINUTE_US + (hi_into if hi_works else 0) - (lo_into if lo_works else 0)
 
 
 def business_minutes_between(schedule: Schedule, lo: int, hi: int) -> int:
@@ -170,14 +180,16 @@ def _check_holiday(where: str, first: object, last: object) -> None:
         )
 
 
-def to_micros(instant: datetime, where: str = "instant") -> int:
-    """Microseconds since the Unix epoch of the aware `instant`, exactly."""
+def split(instant: datetime, where: str = "instant") -> tuple[int, int]:
+    """The aware `instant` as the epoch minute it falls in and the microseconds it is into
+    that minute: exact, and small numbers (an epoch microsecond count is a big one, whose
+    arithmetic costs twice as much)."""
     if instant.tzinfo is UTC:  # as decoded event times are: whole fields, 3x faster
-        seconds = (instant.toordinal() - _EPOCH_ORDINAL) * 86400 + instant.hour * 3600 + instant.minute * 60
-        return (seconds + instant.second) * 1_000_000 + instant.microsecond
+        minute = (instant.toordinal() - _EPOCH_ORDINAL) * _DAY + instant.hour * 60 + instant.minute
+        return minute, instant.second * 1_000_000 + instant.microsecond
     if instant.tzinfo is None:
         raise ValueError(f"`{where}`: expected an aware datetime, got {instant!r}")
-    return (instant - _EPOCH) // _MICROSECOND
+    return divmod((instant - _EPOCH) // _MICROSECOND, MINUTE_US)
 
 
 @lru_cache(maxsize=None)
@@ -290,6 +302,14 @@ class _Plan:
         return self.hol_before[j] + self.weekly_worked(x if x < end else end) - self.weekly_worked(start)
 
 
-@lru_cache(maxsize=1024)  # ~20 KB each, and 256 KB per block counted; a changed schedule is a new key
+_PLANS: dict[Schedule, _Plan] = {}  # read inline where spans are measured: no call
+_MAX_PLANS = 1024  # ~20 KB each, and 256 KB per block counted; a changed schedule is a new key
+
+
 def _plan(schedule: Schedule) -> _Plan:
-    return _Plan(schedule)
+    plan = _PLANS.get(schedule)
+    if plan is None:
+        if len(_PLANS) >= _MAX_PLANS:  # rare: a worker that saw a thousand schedule versions
+            _PLANS.clear()
+        plan = _PLANS[schedule] = _Plan(schedule)
+    return plan

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import cached_property
 
-from events import AccountEvent, Event, HolidayUpserted, ScheduleUpserted, TicketEvent
+from events import AccountEvent, Event, TicketEvent
 from projections import directory as directory_fold
 from projections import tickets as ticket_fold
 from projections.account import Account
@@ -19,7 +19,6 @@ from projections.tickets import TicketState
 
 TICKET_TYPES = frozenset(TicketEvent.__args__)
 DIRECTORY_TYPES = frozenset(AccountEvent.__args__)
-SCHEDULE_TYPES = frozenset({ScheduleUpserted, HolidayUpserted})
 
 
 class ProjectionState:
@@ -48,8 +47,8 @@ class ProjectionState:
                 key = event.key
                 current = self.directory_parts.get(key) or directory_fold.initial()
                 self.directory_parts[key] = directory_fold.apply(current, event)
-                if kind in SCHEDULE_TYPES and "account" in self.__dict__:
-                    self.account.reindex()
+                if "account" in self.__dict__:
+                    self.account.note(event)
             # Conversation-side events have no projection yet.
         return count
 

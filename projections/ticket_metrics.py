@@ -8,13 +8,14 @@ event, or the close of the last counted segment), over the whole interval measur
 no schedule yet they equal calendar minutes.
 
 This runs once per ticket per export (and per change in the worker), so each instant is
-turned into epoch microseconds once and segments are indices into those lists.
+split once into its epoch minute and the microseconds into it (small numbers, cheap to
+add), and segments are indices into those lists.
 """
 from datetime import datetime
 
 from events.downstream import Minutes, TicketMetrics
 from projections.account import Account
-from projections.business_hours import business_micros_between, to_micros, whole_minutes
+from projections.business_hours import HALF_MINUTE_US, MINUTE_US, business_micros_between, split
 from projections.tickets import Mark, TicketState
 
 UNSOLVED = frozenset({"new", "open", "pending", "hold"})
@@ -49,29 +50,36 @@ def ticket_metrics(state: TicketState, account: Account) -> TicketMetrics:
     """Every metric of one created ticket."""
     changes = status_changes(state)
     statuses = [m.value for m in changes]
-    micros = [to_micros(m.at) for m in changes]
-    created = to_micros(state.created_at)
+    instants = [split(m.at) for m in changes]  # (epoch minute, microseconds into it)
+    created = split(state.created_at)
     schedule_id = state.id_field("schedule_id")
 
-    def measured(at: datetime, end: int) -> Minutes:
-        """Creation to `end` (epoch microseconds), recorded at `at`."""
+    # Exact microseconds are rounded to whole minutes, half up, as
+    # business_hours.whole_minutes does: written out, as this runs a few times per ticket.
+    def measured(at: datetime, end: tuple[int, int]) -> Minutes:
+        """Creation to the instant `end`, recorded at `at`."""
+        (lo, lo_into), (hi, hi_into) = created, end
+        # Whole minutes and microseconds apart: small numbers, cheaper than their sum.
+        calendar = max(0, hi - lo + (hi_into - lo_into + HALF_MINUTE_US) // MINUTE_US)
         schedule = account.schedule_at(schedule_id, at)
-        calendar = whole_minutes(max(0, end - created))
         if schedule is None:
             return Minutes(calendar, calendar)
-        return Minutes(calendar, whole_minutes(business_micros_between(schedule, created, end)))
+        worked = business_micros_between(schedule, lo, lo_into, hi, hi_into)
+        return Minutes(calendar, (worked + HALF_MINUTE_US) // MINUTE_US)
 
     def summed(runs: list[list[int]]) -> Minutes:
         """Runs of closed segments, under the schedule in force when the last of them closed:
         their exact durations added up, then rounded once."""
         schedule = account.schedule_at(schedule_id, changes[runs[-1][1]].at)
-        calendar = business = 0
+        minutes = micros = worked = 0  # calendar time as whole minutes and microseconds, apart
         for start, end in runs:
-            calendar += micros[end] - micros[start]
+            (lo, lo_into), (hi, hi_into) = instants[start], instants[end]
+            minutes += hi - lo
+            micros += hi_into - lo_into
             if schedule is not None:
-                business += business_micros_between(schedule, micros[start], micros[end])
-        calendar = whole_minutes(calendar)
-        return Minutes(calendar, whole_minutes(business) if schedule is not None else calendar)
+                worked += business_micros_between(schedule, lo, lo_into, hi, hi_into)
+        calendar = minutes + (micros + HALF_MINUTE_US) // MINUTE_US
+        return Minutes(calendar, (worked + HALF_MINUTE_US) // MINUTE_US if schedule is not None else calendar)
 
     # File each closed segment (change i to change i + 1) under the one duration it counts
     # in, as runs [first change, last change] of adjacent segments: minutes add up across a
@@ -104,9 +112,9 @@ def ticket_metrics(state: TicketState, account: Account) -> TicketMetrics:
     first_resolution = full_resolution = None
     if solves:  # full resolution: to the current solve; none while a reopened ticket is unsolved
         first, last = solves[0], solves[-1]
-        first_resolution = measured(changes[first].at, micros[first])
+        first_resolution = measured(changes[first].at, instants[first])
         if resolved:
-            full_resolution = first_resolution if last == first else measured(changes[last].at, micros[last])
+            full_resolution = first_resolution if last == first else measured(changes[last].at, instants[last])
     is_agent = account.is_agent
     replies = [c for c in state.comments if c.public and not c.is_description and is_agent(c.author_id)]
     assignments = stations(state.assignees)
@@ -123,7 +131,7 @@ def ticket_metrics(state: TicketState, account: Account) -> TicketMetrics:
         initially_assigned_at=assignments[0].at if assignments else None,
         solved_at=changes[solves[-1]].at if solves and resolved else None,
         status_updated_at=changes[-1].at,
-        reply_time=measured(replies[0].at, to_micros(replies[0].at)) if replies else None,
+        reply_time=measured(replies[0].at, split(replies[0].at)) if replies else None,
         first_resolution_time=first_resolution,
         full_resolution_time=full_resolution,
         # Empty until the ticket first leaves pending, but 0 once solved if never pending.

@@ -15,7 +15,7 @@ from projections import rollups
 from projections import tickets as ticket_fold
 from projections.account import Account
 from projections.directory import Directory
-from projections.state import DIRECTORY_TYPES, SCHEDULE_TYPES, TICKET_TYPES
+from projections.state import DIRECTORY_TYPES, TICKET_TYPES
 from projections.ticket_metrics import ticket_metrics
 from projections.tickets import TicketState
 from streams.app import Runtime
@@ -146,8 +146,7 @@ class Processor:
             self.runtime.directory[key] = encode_state(after)
             if self._account is not None:
                 self._parts[key] = after
-                if type(event) in SCHEDULE_TYPES:
-                    self._account.reindex()
+                self._account.note(event)
 
     def publish(self, changed: list[tuple[TicketState, TicketState]]) -> None:
         """For each changed ticket: its metrics on the compacted metrics topic when they

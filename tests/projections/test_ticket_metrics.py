@@ -4,9 +4,10 @@ The default account works Monday to Friday, 09:00-17:00 UTC; 2 March 2026 is a M
 """
 from datetime import date
 
-from events import WeeklyInterval
+from events import UserUpserted, WeeklyInterval
 from events.downstream import Minutes
-from projections.ticket_metrics import resolution_hours
+from projections.state import ProjectionState
+from projections.ticket_metrics import resolution_hours, ticket_metrics
 from tests.projections.tickets_story import (
     ANA, BOB, REQUESTER, assignee, at, comment, created, group, holiday, metrics, people, schedule, status,
     weekdays,
@@ -335,3 +336,18 @@ def test_ticket_own_schedule_wins_over_the_account_default():
     account = people() + [schedule(), schedule(intervals=weekdays(9, 12), schedule_id=2, is_default=False)]
     m = metrics(created(at("03-02 09:00"), schedule_id=2), status(at("03-02 15:00"), "solved"), account=account)
     assert m.full_resolution_time == Minutes(calendar=360, business=180)
+
+
+def test_a_user_made_agent_after_metrics_were_computed_counts_as_agent_from_then_on():
+    # given: an account already asked who is an agent (the worker keeps one across batches),
+    # and a reply by user 13, unknown then
+    state = ProjectionState()
+    for event in [*people(), schedule(), created(at("03-02 09:00")), comment(at("03-02 10:00"), 13)]:
+        state.apply(event)
+    before = ticket_metrics(state.tickets[1], state.account)
+    # when user 13 turns out to be an agent
+    state.apply(UserUpserted(event_id="u13", occurred_at=at("03-02 11:00"), user_id=13, name="Cy", role="agent"))
+    after = ticket_metrics(state.tickets[1], state.account)
+    # then
+    assert (before.replies, after.replies) == (0, 1)
+    assert after.reply_time == Minutes(calendar=60, business=60)
