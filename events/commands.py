@@ -3,8 +3,10 @@
 `deskstream replay` writes an `ExportRequest` itself; `deskstream snapshot` and the
 worker's HTTP endpoint send it in a `SnapshotRequested` on the command topic, and the
 worker answers on the export-ready topic with an `ExportReady` of the same request id.
+Every request, answered or refused, is kept in the audit log as an `ExportAudited`.
 """
 from datetime import datetime
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -23,6 +25,8 @@ class ExportRequest(msgspec.Struct, frozen=True, kw_only=True):
     channels: tuple[str, ...] = ()
     # The snapshot's time: closes presence intervals still running (semantics.md).
     as_of: UtcDatetime | None = None
+    # The e-mail of who asks: the Zendesk account exports are for administrators only.
+    requester: str | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -51,6 +55,26 @@ class ExportReady(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     # "topic:partition" -> offset of the last input event in the snapshot.
     offsets: dict[str, int] = {}
     error: str | None = None
+    # "ok", "refused" (the requester may not export it: see `error`) or "failed".
+    outcome: Literal["ok", "refused", "failed"] = "ok"
+
+
+class ExportAudited(msgspec.Struct, frozen=True, kw_only=True, tag=True):
+    """One export request as the audit log keeps it: who asked for what, when, and what came of it.
+
+    `at` is the wall-clock time the request was answered (not an event time).
+    """
+
+    at: UtcDatetime
+    export: str
+    requester: str | None
+    request: ExportRequest
+    outcome: Literal["ok", "refused", "failed"]
+    reason: str | None = None
+    request_id: str | None = None
+    rows: int | None = None
+    sha256: str | None = None
+    path: str | None = None
 
 
 Command = SnapshotRequested

@@ -6,7 +6,7 @@ id, and one directory fragment per reference-data key (`user:11`, `schedule:1`),
 the pure fold of its own events.
 """
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from functools import cached_property
 
@@ -23,7 +23,7 @@ DIRECTORY_TYPES = frozenset(AccountEvent.__args__)
 
 class ProjectionState:
     def __init__(
-        self, tickets: dict[int, TicketState] | None = None, directory_parts: dict[str, Directory] | None = None
+        self, tickets: Mapping[int, TicketState] | None = None, directory_parts: dict[str, Directory] | None = None
     ):
         self._tickets = tickets if tickets is not None else {}
         self.directory_parts = directory_parts if directory_parts is not None else {}
@@ -79,10 +79,13 @@ class ProjectionState:
         times.append(self.account.last_change())
         return max((t for t in times if t is not None), default=None)
 
-    def live_tickets(self) -> list[TicketState]:
-        """Created, not deleted tickets, by id: the rows of the ticket exports."""
-        return [
-            state
-            for _, state in sorted(self.tickets.items())
-            if state.created_at is not None and not state.deleted
-        ]
+    def live_tickets(self) -> Iterator[TicketState]:
+        """Created, not deleted tickets, by id: the rows of the ticket exports.
+
+        One at a time: tickets read from a store (the worker's table) are decoded as
+        their rows are written, so an export holds the ids, not every ticket."""
+        tickets = self.tickets
+        for ticket_id in sorted(tickets):
+            state = tickets[ticket_id]
+            if state.created_at is not None and not state.deleted:
+                yield state

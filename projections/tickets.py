@@ -40,11 +40,19 @@ class Mark(msgspec.Struct, frozen=True, array_like=True, gc=False):
 
 
 class CommentMark(msgspec.Struct, frozen=True, array_like=True, gc=False):
+    """A comment, the description included: what the metrics count and the exports write.
+
+    The body is kept here only (not in `fields`): it is most of a ticket's size. The
+    description has no comment id of its own in our events (None).
+    """
+
     at: datetime
     event_id: str
     author_id: int
     public: bool
     is_description: bool = False
+    comment_id: int | None = None
+    body: str = ""
 
 
 class TicketState(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -114,7 +122,9 @@ def fold(state: TicketState, events: Iterable[Event]) -> TicketState:
         if kind is TicketStatusChanged:
             statuses.append(Mark(at, event_id, event.status))
         elif kind is TicketCommentAdded:
-            comments.append(CommentMark(at, event_id, event.author_id, event.public))
+            comments.append(
+                CommentMark(at, event_id, event.author_id, event.public, False, event.comment_id, event.body)
+            )
         elif kind is TicketAssigneeChanged:
             assignees.append(Mark(at, event_id, event.assignee_id))
         elif kind is TicketCreated:
@@ -123,7 +133,8 @@ def fold(state: TicketState, events: Iterable[Event]) -> TicketState:
                 changes.update(created_at=at, submitter_id=event.submitter_id)
             statuses.append(Mark(at, event_id, event.status))
             # Its description is its first comment.
-            comments.append(CommentMark(at, event_id, event.submitter_id, event.description_public, True))
+            author, public = event.submitter_id, event.description_public
+            comments.append(CommentMark(at, event_id, author, public, True, None, event.description))
             if event.assignee_id is not None:
                 assignees.append(Mark(at, event_id, event.assignee_id))
             if event.group_id is not None:

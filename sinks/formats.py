@@ -1,4 +1,4 @@
-"""Formats turn rows into bytes and name their extension; they know no export."""
+"""Formats turn rows (or nested records) into bytes and name their extension; they know no export."""
 import csv
 import io
 from functools import lru_cache
@@ -7,8 +7,9 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import msgspec
 
-# A cell starting with one of these is run as a formula by spreadsheet programs.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with one of these is run as a formula by spreadsheet programs, which
+# also skip leading spaces and read the full-width signs of East Asian input as ASCII.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def protect_cell(value: object) -> str:
@@ -23,7 +24,11 @@ def protect_cell(value: object) -> str:
     if isinstance(value, (int, float)):
         return str(value)
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return "'" + text if text.lstrip(" ").startswith(FORMULA_PREFIXES) else text
+
+
+# Cells the csv module writes as protect_cell would, left to it: no call per cell.
+_AS_IS = frozenset({int, float, type(None)})
 
 
 class CsvFormat:
@@ -34,7 +39,7 @@ class CsvFormat:
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(headers)
         for row in rows:
-            writer.writerow([protect_cell(cell) for cell in row])
+            writer.writerow([cell if cell.__class__ in _AS_IS else protect_cell(cell) for cell in row])
             if buffer.tell() > 1 << 16:
                 yield buffer.getvalue().encode()
                 buffer.seek(0)
@@ -50,6 +55,13 @@ class NdjsonFormat:
     def chunks(self, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[bytes]:
         objects = starmap(_object_type(tuple(headers)), rows)
         while batch := list(islice(objects, self.batch)):
+            yield self._encoder.encode_lines(batch)
+
+    def record_chunks(self, records: Iterable[object]) -> Iterator[bytes]:
+        """One JSON line per record (a Struct, a dict, ...), a few records at a time: a
+        nested record such as a ticket with its comments can be large."""
+        records = iter(records)
+        while batch := list(islice(records, 64)):
             yield self._encoder.encode_lines(batch)
 
 

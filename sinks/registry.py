@@ -5,11 +5,23 @@ from pathlib import Path
 import msgspec
 
 from projections.state import ProjectionState
-from sinks.export import Export, ExportResult, write_export
+from sinks.export import Export, ExportResult, RecordExport, write_export
 from events.commands import ExportRequest
 from sinks.ticket_metrics import TicketMetricsExport
+from sinks.zendesk_csv import ZendeskCsvExport
+from sinks.zendesk_json import ZendeskJsonExport
+from sinks.zendesk_xml import ZendeskUsersXmlExport, ZendeskXmlExport
 
-EXPORTS: dict[str, Export] = {export.name: export for export in (TicketMetricsExport(),)}
+EXPORTS: dict[str, Export | RecordExport] = {
+    export.name: export
+    for export in (
+        TicketMetricsExport(),
+        ZendeskCsvExport(),
+        ZendeskJsonExport(),
+        ZendeskXmlExport(),
+        ZendeskUsersXmlExport(),
+    )
+}
 
 
 class UnknownExport(KeyError):
@@ -17,7 +29,7 @@ class UnknownExport(KeyError):
         return f"unknown export {self.args[0]!r}; expected one of: {', '.join(sorted(EXPORTS))}"
 
 
-def get_export(name: str) -> Export:
+def get_export(name: str) -> Export | RecordExport:
     try:
         return EXPORTS[name]
     except KeyError:

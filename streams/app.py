@@ -33,6 +33,10 @@ class Runtime:
             # Keep Faust's own APP_*/BROKER_URL-style variables from overriding ours.
             env_prefix="DESKSTREAM_FAUST_",
             web_enabled=True,
+            # Faust's own /table and /router pages would serve the tables (users' e-mails
+            # included) to anyone, past the token our views ask for; deskstream needs neither.
+            web_tables_enabled=False,
+            web_router_enabled=False,
         )
         partitions = settings.partitions
         specs = topic_specs(settings)  # the partitions and compaction `ensure_topics` creates
@@ -51,6 +55,7 @@ class Runtime:
         self.command_topic = topic(settings.command_topic)
         self.export_ready_topic = topic(settings.export_ready_topic)
         self.dead_letter_topic = topic(settings.dead_letter_topic)
+        self.export_audit_topic = topic(settings.export_audit_topic)
         self.ticket_metrics_topic = topic(settings.ticket_metrics_topic)
         self.agent_rollups_topic = topic(settings.agent_rollups_topic)
         self.team_rollups_topic = topic(settings.team_rollups_topic)

@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
+from sinks.access import AccessPolicy
+
 ENV_PREFIX = "DESKSTREAM_"
 PROCESSING_GUARANTEES = ("at_least_once", "exactly_once")
 STORES = ("rocksdb://", "memory://")
@@ -35,6 +37,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     command_topic: str = "deskstream.commands"
     export_ready_topic: str = "deskstream.exports"
     dead_letter_topic: str = "deskstream.dead-letters"
+    export_audit_topic: str = "deskstream.export-audit"
     ticket_metrics_topic: str = "deskstream.ticket-metrics"
     agent_rollups_topic: str = "deskstream.agent-rollups"
     team_rollups_topic: str = "deskstream.team-rollups"
@@ -48,6 +51,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     session_timeout: float = 60.0
     web_host: str = "127.0.0.1"
     web_port: int = 6066
+    # Bearer token the HTTP endpoint asks for; required when web_host is not loopback.
+    # "" (not None) for none, so the setting survives a round trip through the environment.
+    web_token: str = ""
+    # Who may take the Zendesk account exports (sinks/access.py).
+    exports_enabled: bool = True
+    export_admin_domains: str = ""  # comma-separated; empty: administrators of any domain
+    replay_checks_access: bool = False  # replay then needs --as, as the worker always does
     # The input agents fold up to batch_size events at a time, waiting at most batch_wait
     # seconds to fill a batch: a ticket's changes within one batch are stored and
     # published once, and Faust's cost per message sent dominates the worker's time.
@@ -80,6 +90,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError(f"{ENV_PREFIX}BATCH_WAIT: expected seconds above 0, got {self.batch_wait}")
         if self.producer_linger < 0:
             raise SettingsError(f"{ENV_PREFIX}PRODUCER_LINGER: expected seconds, 0 or more, got {self.producer_linger}")
+        if any("@" in domain or " " in domain for domain in self._admin_domains()):
+            raise SettingsError(
+                f"{ENV_PREFIX}EXPORT_ADMIN_DOMAINS: expected e-mail domains separated by commas such as "
+                f"'example.com,example.org', got {self.export_admin_domains!r}"
+            )
+
+    def _admin_domains(self) -> frozenset[str]:
+        return frozenset(d.strip().lower() for d in self.export_admin_domains.split(",") if d.strip())
+
+    @property
+    def access_policy(self) -> AccessPolicy:
+        return AccessPolicy(exports_enabled=self.exports_enabled, admin_domains=self._admin_domains())
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":

@@ -1,42 +1,88 @@
 """Taking a snapshot: the worker's tables as one ProjectionState, written by the sinks."""
+import contextvars
+from collections.abc import Iterator, Mapping
+
 import msgspec
 
 from events.commands import ExportReady, SnapshotRequested
 from projections.state import ProjectionState
+from projections.tickets import TicketState
+from sinks.access import refusal
 from sinks.destination import UnsafeExportName, export_path
 from sinks.registry import UnknownExport, get_export, write_exports
 from streams.processing import Processor, decode_fragment, decode_ticket
 
 
+class StoredTickets(Mapping[int, TicketState]):
+    """The tickets table as ticket states by id, each decoded when it is read: an export
+    taken from it holds the ids and the row it writes, not every ticket."""
+
+    def __init__(self, table) -> None:
+        self.table = table
+
+    def __getitem__(self, ticket_id: int) -> TicketState:
+        value = self.table.get(str(ticket_id))
+        if value is None:
+            raise KeyError(ticket_id)
+        return decode_ticket(value)
+
+    def __iter__(self) -> Iterator[int]:
+        return (int(key) for key in self.table.keys())
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+
 def table_state(processor: Processor) -> ProjectionState:
-    """Every entity the worker's tables hold, read in one go (no await: one point of the stream)."""
+    """Every entity the worker's tables hold. The export that reads it is written with
+    no await in between, so it sees one point of the stream."""
     runtime = processor.runtime
-    tickets = {int(key): decode_ticket(value) for key, value in runtime.tickets.items()}
     parts = {key: decode_fragment(value) for key, value in runtime.directory.items()}
-    return ProjectionState(tickets=tickets, directory_parts=parts)
+    return ProjectionState(tickets=StoredTickets(runtime.tickets), directory_parts=parts)
 
 
 def take_snapshot(processor: Processor, command: SnapshotRequested) -> ExportReady:
-    """Write the requested export into its own folder of the export directory.
+    """Write the requested export into its own folder of the export directory, if the
+    requester may take it (sinks/access.py); the answer says what came of it.
 
     The same sinks code as `deskstream replay`, on the same kind of state, so a worker
     that consumed a log writes the same bytes as a replay of that log.
+
+    Run outside the command's event context: within it, Faust's RocksDB store looks a key
+    up only in the partition of the event being processed (the command topic's), outside
+    it in every partition this worker holds, as `keys()` lists them.
     """
+    return contextvars.Context().run(_take_snapshot, processor, command)
+
+
+def _take_snapshot(processor: Processor, command: SnapshotRequested) -> ExportReady:
     offsets = dict(processor.positions)
+    settings = processor.runtime.settings
+    request = command.request
+
+    def not_written(outcome: str, reason: str) -> ExportReady:
+        return ExportReady(request_id=command.request_id, export=request.export, offsets=offsets,
+                           error=reason, outcome=outcome)
+
     try:
-        get_export(command.request.export)
-        folder = export_path(processor.runtime.settings.export_dir, command.request_id)
+        export = get_export(request.export)
+        folder = export_path(settings.export_dir, command.request_id)
         state = table_state(processor)
-        (result,) = write_exports(state, [command.request.export], command.request, folder)
-    except (UnknownExport, UnsafeExportName, ValueError) as exc:
-        return ExportReady(request_id=command.request_id, export=command.request.export, offsets=offsets, error=str(exc))
+        reason = refusal(settings.access_policy, export, request.requester, state.account.parts)
+        if reason is not None:
+            return not_written("refused", reason)
+        # The as-of time found once: it takes a pass over every ticket.
+        request = msgspec.structs.replace(request, as_of=request.as_of or state.last_event_at())
+        (result,) = write_exports(state, [request.export], request, folder)
+    except (UnknownExport, UnsafeExportName, ValueError, OSError) as exc:
+        return not_written("failed", str(exc))
     return ExportReady(
         request_id=command.request_id,
-        export=command.request.export,
+        export=request.export,
         path=result.path,
         rows=result.rows,
         sha256=result.sha256,
-        as_of=command.request.as_of or state.last_event_at(),
+        as_of=request.as_of,
         offsets=offsets,
     )
 

@@ -3,18 +3,19 @@ import msgspec
 
 from events.commands import ExportReady, command_decoder
 from streams.app import Runtime
+from streams.audit import Clock, audited_answer, wall_clock
 from streams.processing import Processor
 from streams.settings import Settings
 from streams.snapshots import encode_ready, take_snapshot
-from streams.web import register_views
+from streams.web import REMEMBERED, Recent, register_views
 
 
 class Worker:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, clock: Clock = wall_clock):
         self.runtime = runtime = Runtime(settings)
         self.processor = processor = Processor(runtime)
-        # Answers to snapshot requests, by request id, for GET /exports/{id}.
-        self.ready: dict[str, ExportReady] = {}
+        # Answers to the latest snapshot requests, by request id, for GET /exports/{id}.
+        self.ready: Recent[str, ExportReady] = Recent(REMEMBERED)
         app = runtime.app
         app.on_rebalance_complete.connect(processor.forget_account)
         size, wait = settings.batch_size, settings.batch_wait
@@ -45,6 +46,8 @@ class Worker:
                 ready = take_snapshot(processor, command)
                 self.ready[ready.request_id] = ready
                 await runtime.export_ready_topic.send(key=ready.request_id.encode(), value=encode_ready(ready))
+                audit = audited_answer(command, ready, clock())
+                await runtime.export_audit_topic.send(key=ready.request_id.encode(), value=msgspec.json.encode(audit))
                 yield ready
 
         self.agents = {

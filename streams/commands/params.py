@@ -3,6 +3,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
+from click.core import ParameterSource
 
 
 def check_time_zone(value: str) -> str:
@@ -38,7 +39,8 @@ class TimeZoneType(click.ParamType):
         try:
             return check_time_zone(value)
         except ValueError as exc:
-            self.fail(str(exc), param, ctx)
+            from_env = ctx is not None and ctx.get_parameter_source(param.name) is ParameterSource.ENVIRONMENT
+            self.fail(f"{exc} (from {param.envvar})" if from_env else str(exc), param, ctx)
 
 
 class InstantType(click.ParamType):

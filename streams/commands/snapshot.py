@@ -19,7 +19,9 @@ from streams.topics import bootstrap
 @click.argument("export", type=click.Choice(sorted(EXPORTS)))
 @settings_options
 @click.option("--timezone", "time_zone", type=TimeZoneType(), default="UTC", show_default=True,
-              help="IANA time zone of the export's times, and of TIME values without an offset.")
+              envvar="DESKSTREAM_TIME_ZONE",
+              help="The account's IANA time zone: of the export's times, and of TIME values without "
+                   "an offset. [env: DESKSTREAM_TIME_ZONE]")
 @click.option("--from", "date_from", type=InstantType(), metavar="TIME", help="Range start, inclusive.")
 @click.option("--to", "date_to", type=InstantType(end_of_day=True), metavar="TIME",
               help="Range end, exclusive; a bare date means the end of that day.")
@@ -29,7 +31,9 @@ from streams.topics import bootstrap
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Copy the export here too (the worker's export dir must be readable from this machine).")
 @click.option("--timeout", type=float, default=120.0, show_default=True, help="Seconds to wait for the worker.")
-def snapshot(export, time_zone, date_from, date_to, channels, as_of, out, timeout, **flags):
+@click.option("--as", "requester", metavar="EMAIL",
+              help="Who asks: an administrator's e-mail (the Zendesk account exports are for administrators).")
+def snapshot(export, time_zone, date_from, date_to, channels, as_of, out, timeout, requester, **flags):
     """Ask the worker for EXPORT, taken at one point of the stream, and print its path.
 
     The request goes to the command topic; the worker writes the export from its tables
@@ -44,11 +48,14 @@ def snapshot(export, time_zone, date_from, date_to, channels, as_of, out, timeou
         date_to=resolve(date_to, time_zone),
         channels=channels,
         as_of=resolve(as_of, time_zone),
+        requester=requester,
     )
     command = SnapshotRequested(request_id=uuid.uuid4().hex, request=request)
     ready = asyncio.run(request_snapshot(settings, command, timeout))
     if ready is None:
         raise click.ClickException(f"no answer from a worker within {timeout:g} s (is `deskstream worker` running?)")
+    if ready.outcome == "refused":
+        raise click.ClickException(f"refused: {ready.error}")
     if ready.error is not None:
         raise click.ClickException(f"the worker could not write {export}: {ready.error}")
     path = Path(ready.path)

@@ -6,6 +6,7 @@ import sys
 import click
 
 from streams.commands.options import load_settings, settings_options
+from streams.settings import SettingsError
 from streams.topics import ensure_topics
 
 
@@ -27,13 +28,19 @@ def worker(loglevel, **flags):
     picks up where it stopped. Ticket metrics are published to the compacted metrics
     topic when they change (once per batch of events, DESKSTREAM_BATCH_SIZE); bad
     events go to the dead-letter topic. Ask for exports with `deskstream snapshot` or
-    POST /exports/{type} on the HTTP endpoint.
+    POST /exports/{type} on the HTTP endpoint, which needs DESKSTREAM_WEB_TOKEN to listen
+    beyond loopback. Each request is answered and recorded on the audit topic.
     """
     import faust
 
+    from streams.web import require_web_token
     from streams.worker import Worker
 
     settings = load_settings(**flags)
+    try:
+        require_web_token(settings)
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from None
     asyncio.run(ensure_topics(settings))
     app = Worker(settings).runtime.app
     try:

@@ -32,6 +32,7 @@ def isolated_settings(broker_url: str, folder: Path, partitions: int = 3) -> Set
         command_topic=f"{run}.commands",
         export_ready_topic=f"{run}.exports",
         dead_letter_topic=f"{run}.dead-letters",
+        export_audit_topic=f"{run}.export-audit",
         ticket_metrics_topic=f"{run}.ticket-metrics",
         agent_rollups_topic=f"{run}.agent-rollups",
         team_rollups_topic=f"{run}.team-rollups",

@@ -31,7 +31,8 @@ def stories(draw):
         elif kind == "group":
             events.append(group(when, draw(st.sampled_from([None, 3, 4]))))
         elif kind == "comment":
-            events.append(comment(when, draw(st.sampled_from([REQUESTER, ANA, BOB])), public=draw(st.booleans())))
+            author = draw(st.sampled_from([REQUESTER, ANA, BOB]))
+            events.append(comment(when, author, public=draw(st.booleans()), body=draw(st.text(max_size=8))))
         elif kind == "tags":
             events.append(TicketTagsChanged(event_id=f"tags{len(events)}", occurred_at=when, ticket_id=1,
                                             tags=tuple(draw(st.lists(st.sampled_from("abc"), max_size=3)))))
@@ -81,6 +82,23 @@ def test_same_event_twice_changes_nothing():
     story = [created(START), status(at("03-02 10:00"), "solved"), comment(at("03-02 09:30"), ANA)]
     once = fold_ticket(story)
     assert fold_ticket(story + story) == once
+
+
+def test_comments_keep_their_id_and_body_with_the_description_first():
+    # given a reply and an internal note, the note arriving first
+    story = [
+        created(START, description="It smokes."),
+        comment(at("03-02 10:45"), BOB, public=False, body="Second fire this week.", comment_id=502),
+        comment(at("03-02 10:30"), ANA, body="Unplug it, please.", comment_id=501),
+    ]
+    # when
+    state = fold_ticket(story)
+    # then
+    assert [(c.comment_id, c.author_id, c.public, c.is_description, c.body) for c in state.comments] == [
+        (None, REQUESTER, True, True, "It smokes."),
+        (501, ANA, True, False, "Unplug it, please."),
+        (502, BOB, False, False, "Second fire this week."),
+    ]
 
 
 def test_late_field_change_does_not_overwrite_a_newer_value():

@@ -20,6 +20,7 @@ from projections import tickets as ticket_fold
 from projections.ticket_metrics import ticket_metrics
 
 REQUESTER, ANA, BOB = 7, 11, 12
+ADMIN_EMAIL, AGENT_EMAIL = "claire@nimbus.example", "ana@nimbus.example"
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 _ids = count(1)
 
@@ -40,6 +41,14 @@ def people(since: datetime = LONG_AGO) -> list:
         UserUpserted(event_id="u11", occurred_at=since, user_id=ANA, name="Ana Agent", role="agent"),
         UserUpserted(event_id="u12", occurred_at=since, user_id=BOB, name="Bob Admin", role="admin"),
         GroupUpserted(event_id="g3", occurred_at=since, group_id=3, name="Support"),
+    ]
+
+
+def admin_and_agent(since: datetime = LONG_AGO) -> list:
+    """An administrator and an agent with e-mail addresses: who may take account exports."""
+    return [
+        UserUpserted(event_id="u21", occurred_at=since, user_id=21, name="Claire", email=ADMIN_EMAIL, role="admin"),
+        UserUpserted(event_id="u22", occurred_at=since, user_id=22, name="Ana", email=AGENT_EMAIL, role="agent"),
     ]
 
 
@@ -73,9 +82,10 @@ def group(when: datetime, value: int | None, ticket_id: int = 1):
     return TicketGroupChanged(event_id=f"e{next(_ids)}", occurred_at=when, ticket_id=ticket_id, group_id=value)
 
 
-def comment(when: datetime, author: int, public: bool = True, ticket_id: int = 1):
+def comment(when: datetime, author: int, public: bool = True, ticket_id: int = 1, body: str = "",
+            comment_id: int | None = None):
     return TicketCommentAdded(event_id=f"e{next(_ids)}", occurred_at=when, ticket_id=ticket_id,
-                              comment_id=next(_ids), author_id=author, public=public)
+                              comment_id=comment_id or next(_ids), author_id=author, public=public, body=body)
 
 
 def fold_ticket(events, ticket_id: int = 1):

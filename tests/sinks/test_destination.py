@@ -37,3 +37,21 @@ def test_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path):
 def test_export_directory_is_created(tmp_path):
     path = write_atomically(tmp_path / "nested" / "exports", "a.csv", [b"x"])
     assert path.read_bytes() == b"x"
+
+
+@pytest.fixture
+def umask():
+    """Run with a umask of the test's choosing; the process's own is restored after."""
+    previous = os.umask(0o022)
+    yield os.umask
+    os.umask(previous)
+
+
+@pytest.mark.parametrize("mask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_export_files_are_readable_as_the_umask_says(tmp_path, umask, mask, mode):
+    # given
+    umask(mask)
+    # when
+    path = write_atomically(tmp_path, "report.csv", [b"x"])
+    # then
+    assert path.stat().st_mode & 0o777 == mode

@@ -25,6 +25,39 @@ def test_protect_cell_quotes_what_a_spreadsheet_would_run(value, cell):
     assert protect_cell(value) == cell
 
 
+@pytest.mark.parametrize(
+    "value, cell",
+    [
+        ("\rcmd", "'\rcmd"),
+        ("  =1+1", "'  =1+1"),
+        (" @SUM(A1)", "' @SUM(A1)"),
+        (" \tcmd", "' \tcmd"),
+        ("\uff1dHYPERLINK(1)", "'\uff1dHYPERLINK(1)"),  # full-width =
+        ("\uff0b1", "'\uff0b1"),  # full-width +
+        ("\uff0d1", "'\uff0d1"),  # full-width -
+        ("\uff20SUM(A1)", "'\uff20SUM(A1)"),  # full-width @
+        ("a = b", "a = b"),  # only a leading sign runs
+        ("-5", "'-5"),  # text that looks like a number is still text
+    ],
+)
+def test_protect_cell_quotes_formulas_after_spaces_and_in_full_width(value, cell):
+    assert protect_cell(value) == cell
+
+
+@pytest.mark.parametrize("value, cell", [(-5, "-5"), (0, "0"), (1.5, "1.5"), (-0.25, "-0.25")])
+def test_protect_cell_keeps_numbers_as_numbers(value, cell):
+    assert protect_cell(value) == cell
+
+
+def test_csv_format_writes_numbers_unquoted_and_protected_text_quoted_only_when_needed():
+    # given a negative number, a formula and a formula with a comma
+    rows = [[-5, "=1+1", "=SUM(1,2)"]]
+    # when
+    data = b"".join(CsvFormat().chunks(["n", "a", "b"], rows))
+    # then
+    assert data == b"n,a,b\r\n-5,'=1+1,\"'=SUM(1,2)\"\r\n"
+
+
 class FormatContract:
     """What every format must do; subclasses say how to read their bytes back."""
 

@@ -34,7 +34,7 @@ def worker(tmp_path):
 def _mocked(worker: Worker) -> Worker:
     """The worker with its sends recorded instead of produced."""
     runtime = worker.runtime
-    for topic in ("dead_letter_topic", "export_ready_topic", "ticket_topic"):
+    for topic in ("dead_letter_topic", "export_ready_topic", "export_audit_topic", "ticket_topic"):
         setattr(getattr(runtime, topic), "send", AsyncMock())
     for topic in ("ticket_metrics_topic", "rollup_changes_topic", "agent_rollups_topic", "team_rollups_topic"):
         setattr(getattr(runtime, topic), "send_soon", Mock())

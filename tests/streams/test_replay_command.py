@@ -29,7 +29,7 @@ def test_replay_writes_the_ticket_metrics_export(tmp_path):
     log = tmp_path / "events.ndjson"
     write_log(log, STORY)
     # when
-    result = _replay(log, "--out", tmp_path / "out")
+    result = _replay(log, "--out", tmp_path / "out", "--export", "ticket-metrics")
     # then
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{tmp_path / 'out' / 'ticket_metrics.ndjson'}\t2 rows\n"

@@ -1,0 +1,111 @@
+"""The export audit log: one JSON line per export request, whatever came of it.
+
+Replay appends to a file in its output folder; the worker sends the same record to the
+audit topic. An audit line is the one thing deskstream stamps with the wall clock (a
+`Clock` tests can set): when the request was answered, which no event can tell.
+"""
+import os
+from collections.abc import Callable, Sequence
+from contextlib import suppress
+from datetime import UTC, datetime
+from pathlib import Path
+
+import msgspec
+
+from events.commands import ExportAudited, ExportReady, ExportRequest, SnapshotRequested
+from projections.state import ProjectionState
+from sinks.access import AccessPolicy, refusal
+from sinks.export import ExportResult
+from sinks.registry import get_export, write_exports
+
+AUDIT_FILE = "export_audit.ndjson"
+
+Clock = Callable[[], datetime]
+
+
+class ExportRefused(Exception):
+    """The requester may not take an export; the message says why, in one line."""
+
+
+class ExportFailed(Exception):
+    """An export could not be written; the message says which, where and why."""
+
+
+def wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def audited(request: ExportRequest, outcome: str, at: datetime, *, reason: str | None = None,
+            result: ExportResult | None = None, request_id: str | None = None) -> ExportAudited:
+    """The audit record of one request for one export."""
+    return ExportAudited(
+        at=at,
+        export=request.export,
+        requester=request.requester,
+        request=request,
+        outcome=outcome,
+        reason=reason,
+        request_id=request_id,
+        rows=None if result is None else result.rows,
+        sha256=None if result is None else result.sha256,
+        path=None if result is None else result.path,
+    )
+
+
+def audited_answer(command: SnapshotRequested, ready: ExportReady, at: datetime) -> ExportAudited:
+    """The audit record of the worker's answer to a snapshot command."""
+    written = ready.path is not None
+    return ExportAudited(
+        at=at,
+        export=ready.export,
+        requester=command.request.requester,
+        request=command.request,
+        outcome=ready.outcome,
+        reason=ready.error,
+        request_id=ready.request_id,
+        rows=ready.rows if written else None,
+        sha256=ready.sha256,
+        path=ready.path,
+    )
+
+
+def append_audit(folder: Path, record: ExportAudited) -> None:
+    """Append one line to the folder's audit file, never rewriting what is there.
+
+    One write of a whole line to a file opened for appending: two replays writing to
+    the same folder can't interleave their lines.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = os.open(folder / AUDIT_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    try:
+        os.write(handle, msgspec.json.encode(record) + b"\n")
+    finally:
+        os.close(handle)
+
+
+def write_audited(state: ProjectionState, names: Sequence[str], request: ExportRequest, out: Path,
+                  policy: AccessPolicy | None, clock: Clock = wall_clock) -> list[ExportResult]:
+    """Write the named exports into `out` for `request.requester`, one audit line each.
+
+    With a `policy`, every export is checked first: one refusal and none is written.
+    """
+    asked = {name: msgspec.structs.replace(request, export=name) for name in names}
+    if policy is not None:
+        parts = state.account.parts
+        refused = {name: reason for name in names
+                   if (reason := refusal(policy, get_export(name), request.requester, parts))}
+        for name, reason in refused.items():
+            append_audit(out, audited(asked[name], "refused", clock(), reason=reason))
+        if refused:
+            raise ExportRefused("; ".join(refused.values()))
+    results = []
+    for name in names:
+        try:
+            (result,) = write_exports(state, [name], request, out)
+        except (OSError, ValueError) as exc:
+            with suppress(OSError):  # an unwritable folder takes no audit line either
+                append_audit(out, audited(asked[name], "failed", clock(), reason=str(exc)))
+            raise ExportFailed(f"could not write {name} into {out}: {exc}") from None
+        append_audit(out, audited(asked[name], "ok", clock(), result=result))
+        results.append(result)
+    return results
