@@ -72,15 +72,24 @@ def test_redelivered_events_change_nothing(run, tmp_path):
 
 def test_worker_killed_mid_stream_recovers_to_the_replay_bytes(run, tmp_path):
     settings, worker = run
-    # given a log long enough to kill the worker in the middle of it
-    log = tmp_path / "long.ndjson"
-    write_log(log, generate(tickets=600, conversations=100, seed=11))
-    deskstream(settings, "produce", str(log))
+    # given a worker that consumed the first fifth of a log, then froze (SIGSTOP) while
+    # the rest was produced: the kill surely comes with the log unfinished, however fast
+    # the worker is (waiting for "a fifth consumed" raced a fast worker to the end)
+    events = list(generate(tickets=600, conversations=100, seed=11))
+    fifth = len(events) // 5
+    log, first, rest = tmp_path / "long.ndjson", tmp_path / "first.ndjson", tmp_path / "rest.ndjson"
+    write_log(log, events)
+    write_log(first, events[:fifth])
+    write_log(rest, events[fifth:])
+    deskstream(settings, "produce", str(first))
     worker.start()
-    done, total = wait_for(lambda: (c := consumed(settings))[0] >= c[1] // 5 and c, "a fifth consumed", worker)
+    wait_for(lambda: all_consumed(settings), "the first fifth consumed", worker)
+    worker.pause()
+    deskstream(settings, "produce", str(rest))
     # when: SIGKILL, no goodbye, then a new worker on the same data dir
     worker.kill()
-    assert done < total, "the worker finished before the kill; make the log longer"
+    done, total = consumed(settings)
+    assert done < total
     worker.start()
     wait_for(lambda: all_consumed(settings), "the restarted worker to finish", worker)
     # then: nothing lost, nothing doubled

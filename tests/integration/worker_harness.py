@@ -71,6 +71,10 @@ class WorkerProcess:
                                             env=environment(self.settings), stdout=out, stderr=out)
         return self
 
+    def pause(self) -> None:
+        """SIGSTOP: the worker stands still wherever it is, until it is killed."""
+        self.process.send_signal(signal.SIGSTOP)
+
     def kill(self) -> None:
         """SIGKILL: no shutdown, no last commit; the crash the tests recover from."""
         self.process.send_signal(signal.SIGKILL)
