@@ -29,9 +29,9 @@ from events.log import read_log
 from projections.state import ProjectionState
 from sinks.export import write_export
 from sinks.registry import get_export
-from streams.processing import decode_fragment, encode_state
+from streams.processing import decode_fragment, decode_ticket, encode_state
 from streams.replay import ReplayStats, collector_paused, fold
-from streams.snapshots import StoredTickets
+from streams.snapshots import Stored
 
 EXPORT = "zendesk-csv"
 
@@ -52,11 +52,11 @@ def build_store(log: Path, store: Path) -> int:
     return len(state.tickets)
 
 
-class FirstTickets(StoredTickets):
+class FirstTickets(Stored):
     """The store's first `limit` tickets by id."""
 
     def __init__(self, table, limit: int) -> None:
-        super().__init__(table)
+        super().__init__(table, decode_ticket, int)
         self.ids = sorted(islice((int(key) for key in table.keys()), limit))
 
     def __iter__(self):

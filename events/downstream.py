@@ -1,8 +1,9 @@
 """What deskstream publishes for dashboards: metric records, Avro-encoded.
 
 `TicketMetrics` goes to the compacted ticket-metrics topic, keyed by ticket id, each
-time a ticket's metrics change; `Rollup` to the agent- and team-rollup topics. The schema is generated from the Structs like the
-input events' (see `events.avro`) and committed as
+time a ticket's metrics change; `ConversationMetrics` likewise to the conversation-metrics
+topic, keyed by conversation id; `Rollup` to the agent- and team-rollup topics. The schema
+is generated from the Structs like the input events' (see `events.avro`) and committed as
 `events/schemas/deskstream.downstream.avsc` for consumers in other languages.
 """
 import io
@@ -46,6 +47,23 @@ class TicketMetrics(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     on_hold_time: Minutes | None
 
 
+class ConversationMetrics(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """One conversation's metrics: durations in whole seconds (truncated), None where a
+    metric has no value yet; the lock times count locks that have ended."""
+
+    conversation_id: str
+    channel: str
+    status: str
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+    inbound_messages: int
+    outbound_messages: int
+    first_response_time: int | None
+    resolved_at: UtcDatetime | None
+    resolution_time: int | None
+    handle_time: int
+    no_reply_time: int
+    cherry_pick_time: int
 
 
 class Rollup(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -85,11 +103,12 @@ class AvroCodec:
 
 
 TICKET_METRICS = AvroCodec(TicketMetrics)
+CONVERSATION_METRICS = AvroCodec(ConversationMetrics)
 ROLLUP = AvroCodec(Rollup)
 
 
 def schema_json() -> str:
-    """Both records, as committed in SCHEMA_FILE (Minutes defined once, then named)."""
+    """Every record, as committed in SCHEMA_FILE (Minutes defined once, then named)."""
     named: set[str] = set()
-    records = [record_schema(cls, named, NAMESPACE) for cls in (TicketMetrics, Rollup)]
+    records = [record_schema(cls, named, NAMESPACE) for cls in (TicketMetrics, ConversationMetrics, Rollup)]
     return json.dumps(records, indent=2) + "\n"

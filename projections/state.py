@@ -2,34 +2,45 @@
 
 Replay folds a whole log into one of these; the streaming worker builds one from its
 tables when asked for a snapshot. Both keep the same pieces: one ticket state per ticket
-id, and one directory fragment per reference-data key (`user:11`, `schedule:1`), each
-the pure fold of its own events.
+id, one conversation state per conversation id, one directory fragment per reference-data
+key (`user:11`, `schedule:1`) and one Hootdesk part per contact, agent or team key
+(`contact:c1`, `agent-01`, `team:care`), each the pure fold of its own events.
 """
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from functools import cached_property
 
-from events import AccountEvent, Event, TicketEvent
+from events import AccountEvent, ConversationEvent, Event, TicketEvent
+from projections import conversations as conversation_fold
 from projections import directory as directory_fold
+from projections import hootdesk_directory
 from projections import tickets as ticket_fold
 from projections.account import Account
+from projections.conversations import ConversationState
 from projections.directory import Directory
+from projections.hootdesk_directory import HOOTDESK_REFERENCE_TYPES, HootdeskPart, People
 from projections.tickets import TicketState
 
 TICKET_TYPES = frozenset(TicketEvent.__args__)
 DIRECTORY_TYPES = frozenset(AccountEvent.__args__)
+CONVERSATION_TYPES = frozenset(ConversationEvent.__args__)
 
 
 class ProjectionState:
     def __init__(
-        self, tickets: Mapping[int, TicketState] | None = None, directory_parts: dict[str, Directory] | None = None
+        self, tickets: Mapping[int, TicketState] | None = None, directory_parts: dict[str, Directory] | None = None,
+        conversations: Mapping[str, ConversationState] | None = None,
+        hootdesk_parts: dict[str, HootdeskPart] | None = None,
     ):
         self._tickets = tickets if tickets is not None else {}
         self.directory_parts = directory_parts if directory_parts is not None else {}
+        self._conversations = conversations if conversations is not None else {}
+        self.hootdesk_parts = hootdesk_parts if hootdesk_parts is not None else {}
         # Ticket events not folded yet, by ticket: folding a ticket's events together
         # merges its timelines once instead of once per event.
         self._pending: defaultdict[int, list[Event]] = defaultdict(list)
+        self._pending_conversations: defaultdict[str, list[Event]] = defaultdict(list)
 
     def apply(self, event: Event) -> None:
         self.fold((event,))
@@ -49,21 +60,28 @@ class ProjectionState:
                 self.directory_parts[key] = directory_fold.apply(current, event)
                 if "account" in self.__dict__:
                     self.account.note(event)
-            # Conversation-side events have no projection yet.
+            elif kind in CONVERSATION_TYPES:
+                self._pending_conversations[event.conversation_id].append(event)
+            elif kind in HOOTDESK_REFERENCE_TYPES:
+                key = event.key
+                current = self.hootdesk_parts.get(key) or hootdesk_directory.initial()
+                self.hootdesk_parts[key] = hootdesk_directory.apply(current, event)
         return count
 
     @property
     def tickets(self) -> dict[int, TicketState]:
         """Every ticket's state, with the events applied so far."""
-        pending = self._pending
-        for ticket_id in list(pending):
-            # Popped, so each ticket's events are freed right after they are folded, while
-            # still in cache, and their memory takes the new states: freeing a whole log's
-            # events at the end was slower and grew the process by their size.
-            events = pending.pop(ticket_id)
-            current = self._tickets.get(ticket_id) or ticket_fold.initial(ticket_id)
-            self._tickets[ticket_id] = ticket_fold.fold(current, events)
-        return self._tickets
+        return _with_pending(self._tickets, self._pending, ticket_fold)
+
+    @property
+    def conversations(self) -> dict[str, ConversationState]:
+        """Every conversation's state, with the events applied so far."""
+        return _with_pending(self._conversations, self._pending_conversations, conversation_fold)
+
+    @cached_property
+    def people(self) -> People:
+        """Contacts, agents and teams (reads the parts live: nothing to keep current)."""
+        return People(self.hootdesk_parts)
 
     @cached_property
     def account(self) -> Account:
@@ -76,7 +94,9 @@ class ProjectionState:
         Derived from the states, so a worker's tables give the same answer as a replay.
         """
         times = [t.updated_at for t in self.tickets.values()]
+        times += [c.updated_at for c in self.conversations.values()]
         times.append(self.account.last_change())
+        times.append(hootdesk_directory.last_change(self.hootdesk_parts))
         return max((t for t in times if t is not None), default=None)
 
     def live_tickets(self) -> Iterator[TicketState]:
@@ -89,3 +109,23 @@ class ProjectionState:
             state = tickets[ticket_id]
             if state.created_at is not None and not state.deleted:
                 yield state
+
+    def live_conversations(self) -> Iterator[ConversationState]:
+        """Conversations whose creation is in the log, by id: the rows of the conversation exports."""
+        conversations = self.conversations
+        for conversation_id in sorted(conversations):
+            state = conversations[conversation_id]
+            if state.creation is not None:
+                yield state
+
+
+def _with_pending(states: dict, pending: dict[object, list[Event]], fold) -> dict:
+    """`states` with each entity's pending events folded in by the `fold` module."""
+    for entity_id in list(pending):
+        # Popped, so each entity's events are freed right after they are folded, while
+        # still in cache, and their memory takes the new states: freeing a whole log's
+        # events at the end was slower and grew the process by their size.
+        events = pending.pop(entity_id)
+        current = states.get(entity_id) or fold.initial(entity_id)
+        states[entity_id] = fold.fold(current, events)
+    return states

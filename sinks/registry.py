@@ -7,6 +7,9 @@ import msgspec
 from projections.state import ProjectionState
 from sinks.export import Export, ExportResult, RecordExport, write_export
 from events.commands import ExportRequest
+from sinks.hootdesk_conversations import OpenConversationsExport, ResolvedConversationsExport
+from sinks.hootdesk_messages import MessagesExport
+from sinks.hootdesk_response_times import ResponseTimesExport
 from sinks.ticket_metrics import TicketMetricsExport
 from sinks.zendesk_csv import ZendeskCsvExport
 from sinks.zendesk_json import ZendeskJsonExport
@@ -20,6 +23,10 @@ EXPORTS: dict[str, Export | RecordExport] = {
         ZendeskJsonExport(),
         ZendeskXmlExport(),
         ZendeskUsersXmlExport(),
+        ResolvedConversationsExport(),
+        OpenConversationsExport(),
+        MessagesExport(),
+        ResponseTimesExport(),
     )
 }
 

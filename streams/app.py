@@ -57,6 +57,7 @@ class Runtime:
         self.dead_letter_topic = topic(settings.dead_letter_topic)
         self.export_audit_topic = topic(settings.export_audit_topic)
         self.ticket_metrics_topic = topic(settings.ticket_metrics_topic)
+        self.conversation_metrics_topic = topic(settings.conversation_metrics_topic)
         self.agent_rollups_topic = topic(settings.agent_rollups_topic)
         self.team_rollups_topic = topic(settings.team_rollups_topic)
         # Ticket contributions re-keyed by owner (agent or group): the group_by step
@@ -76,4 +77,12 @@ class Runtime:
         self.rollups = self.app.Table(
             "rollups", key_type=str, value_type=bytes, partitions=partitions,
             help="Owner (agent:11, group:3) -> the latest contribution of each ticket it holds (msgpack).",
+        )
+        self.conversations = self.app.Table(
+            "conversations", key_type=str, value_type=bytes, partitions=partitions,
+            help="Conversation id -> the conversation's projection state (msgpack).",
+        )
+        self.people = self.app.Table(
+            "people", key_type=str, value_type=bytes, partitions=partitions,
+            help="Hootdesk reference key (contact:c1, agent:a1, team:t1) -> that entity's fragment (msgpack).",
         )

@@ -7,14 +7,19 @@ import msgspec
 from faust.streams import _current_event
 from faust.types import EventT
 
-from events import Event, codec
+from events import ConversationEvent, Event, codec
 from events.codec import EventDecodeError
-from events.downstream import ROLLUP, TICKET_METRICS, TicketMetrics
+from events.downstream import CONVERSATION_METRICS, ROLLUP, TICKET_METRICS, TicketMetrics
+from projections import conversations as conversation_fold
 from projections import directory as directory_fold
+from projections import hootdesk_directory as people_fold
 from projections import rollups
 from projections import tickets as ticket_fold
 from projections.account import Account
+from projections.conversation_record import conversation_record
+from projections.conversations import ConversationState
 from projections.directory import Directory
+from projections.hootdesk_directory import HOOTDESK_REFERENCE_TYPES, HootdeskPart, People
 from projections.state import DIRECTORY_TYPES, TICKET_TYPES
 from projections.ticket_metrics import ticket_metrics
 from projections.tickets import TicketState
@@ -24,6 +29,9 @@ from streams.topics import input_topic
 _encoder = msgspec.msgpack.Encoder()
 _ticket_decoder = msgspec.msgpack.Decoder(TicketState)
 _directory_decoder = msgspec.msgpack.Decoder(Directory)
+_conversation_decoder = msgspec.msgpack.Decoder(ConversationState)
+_people_decoder = msgspec.msgpack.Decoder(HootdeskPart)
+CONVERSATION_TYPES = frozenset(ConversationEvent.__args__)
 
 
 def encode_state(state: msgspec.Struct) -> bytes:
@@ -36,6 +44,14 @@ def decode_ticket(data: bytes) -> TicketState:
 
 def decode_fragment(data: bytes) -> Directory:
     return _directory_decoder.decode(data)
+
+
+def decode_conversation(data: bytes) -> ConversationState:
+    return _conversation_decoder.decode(data)
+
+
+def decode_people(data: bytes) -> HootdeskPart:
+    return _people_decoder.decode(data)
 
 
 @contextmanager
@@ -51,6 +67,21 @@ def source(event: EventT) -> Iterator[None]:
         yield
     finally:
         _current_event.reset(token)
+
+
+def _folded(table, batches: dict[str, list[Event]], last: dict[str, EventT], decode, initial, fold) -> list[tuple]:
+    """Each entity's batch of events folded into its stored state (`initial(event)` when it
+    has none yet): the entities that changed, before and after."""
+    changed = []
+    for key, batch in batches.items():
+        with source(last[key]):
+            stored = table.get(key)
+            before = decode(stored) if stored is not None else initial(batch[0])
+            after = fold(before, batch)
+            if after != before:  # else only re-delivered events: nothing to store or publish
+                table[key] = encode_state(after)
+                changed.append((before, after))
+    return changed
 
 
 class RollupChanges(msgspec.Struct, frozen=True, array_like=True):
@@ -75,6 +106,8 @@ class Processor:
         # The directory table's fragments, decoded, and indexed: built on first use.
         self._parts: dict[str, Directory] = {}
         self._account: Account | None = None
+        # The people table's fragments (contacts, agents, teams), decoded: built on first use.
+        self._people: dict[str, HootdeskPart] | None = None
 
     def account(self) -> Account:
         """The reference data for metrics, kept up to date as directory events come."""
@@ -83,9 +116,16 @@ class Processor:
             self._account = Account(self._parts)
         return self._account
 
+    def people(self) -> People:
+        """The Hootdesk reference data for conversation metrics, kept up to date like the account."""
+        if self._people is None:
+            self._people = {key: decode_people(value) for key, value in self.runtime.people.items()}
+        return People(self._people)
+
     def forget_account(self, *args, **kwargs) -> None:
-        """After a rebalance the table holds other fragments: rebuild on next use."""
+        """After a rebalance the tables hold other fragments: rebuild on next use."""
         self._account = None
+        self._people = None
 
     async def process(self, batch: Sequence[EventT]) -> None:
         """Apply a batch of input messages; bad ones go to the dead-letter topic instead."""
@@ -104,38 +144,42 @@ class Processor:
                 await topic.send(key=event.key.encode(), value=message.value)
                 continue
             events.append((event, received))
-        self.publish(self.apply(events))
+        tickets, conversations = self.apply(events)
+        self.publish(tickets)
+        self.publish_conversations(conversations)
 
-    def apply(self, events: list[tuple[Event, EventT]]) -> list[tuple[TicketState, TicketState]]:
-        """Fold the events into their tables; the tickets that changed, before and after.
+    def apply(self, events: list[tuple[Event, EventT]]) -> tuple[list, list]:
+        """Fold the events into their tables; the tickets and the conversations that
+        changed, before and after.
 
         No await in here: a snapshot sees all of a batch or none of it.
         """
         by_ticket: dict[str, list[Event]] = {}
-        last: dict[str, EventT] = {}  # a message of each ticket: where its entry lives
+        by_conversation: dict[str, list[Event]] = {}
+        last: dict[str, EventT] = {}  # a message of each entity: where its entry lives
         for event, received in events:
             kind = type(event)
             if kind in TICKET_TYPES:
                 by_ticket.setdefault(event.key, []).append(event)
                 last[event.key] = received
+            elif kind in CONVERSATION_TYPES:
+                by_conversation.setdefault(event.key, []).append(event)
+                last[event.key] = received
             elif kind in DIRECTORY_TYPES:
                 with source(received):
                     self._apply_reference(event)
-            # Conversation-side events are checked and acknowledged; their projections
-            # (conversations, presence) are not built yet.
+            elif kind in HOOTDESK_REFERENCE_TYPES:
+                with source(received):
+                    self._apply_people(event)
+            # Presence events are checked and acknowledged; their projection is not built yet.
             message = received.message
             self.positions[f"{message.topic}:{message.partition}"] = message.offset
-        changed = []
-        tickets = self.runtime.tickets
-        for key, batch in by_ticket.items():
-            with source(last[key]):
-                stored = tickets.get(key)
-                before = decode_ticket(stored) if stored is not None else ticket_fold.initial(batch[0].ticket_id)
-                after = ticket_fold.fold(before, batch)
-                if after != before:  # else only re-delivered events: nothing to store or publish
-                    tickets[key] = encode_state(after)
-                    changed.append((before, after))
-        return changed
+        tickets = _folded(self.runtime.tickets, by_ticket, last, decode_ticket,
+                          lambda event: ticket_fold.initial(event.ticket_id), ticket_fold.fold)
+        conversations = _folded(self.runtime.conversations, by_conversation, last, decode_conversation,
+                                lambda event: conversation_fold.initial(event.conversation_id), conversation_fold.fold)
+        return tickets, conversations
+
 
     def _apply_reference(self, event: Event) -> None:
         key = event.key
@@ -147,6 +191,26 @@ class Processor:
             if self._account is not None:
                 self._parts[key] = after
                 self._account.note(event)
+
+    def _apply_people(self, event: Event) -> None:
+        key = event.key
+        stored = self.runtime.people.get(key)
+        before = decode_people(stored) if stored is not None else people_fold.initial()
+        after = people_fold.apply(before, event)
+        if after != before:
+            self.runtime.people[key] = encode_state(after)
+            if self._people is not None:
+                self._people[key] = after
+
+    def publish_conversations(self, changed: list[tuple[ConversationState, ConversationState]]) -> None:
+        """Each changed conversation's record on the compacted conversation-metrics topic,
+        when it changed."""
+        people = self.people() if changed else None
+        for before, after in changed:
+            new = conversation_record(after, people)
+            if new is not None and new != conversation_record(before, people):
+                key = after.conversation_id.encode()
+                self.runtime.conversation_metrics_topic.send_soon(key=key, value=CONVERSATION_METRICS.encode(new))
 
     def publish(self, changed: list[tuple[TicketState, TicketState]]) -> None:
         """For each changed ticket: its metrics on the compacted metrics topic when they

@@ -39,6 +39,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     dead_letter_topic: str = "deskstream.dead-letters"
     export_audit_topic: str = "deskstream.export-audit"
     ticket_metrics_topic: str = "deskstream.ticket-metrics"
+    conversation_metrics_topic: str = "deskstream.conversation-metrics"
     agent_rollups_topic: str = "deskstream.agent-rollups"
     team_rollups_topic: str = "deskstream.team-rollups"
     partitions: int = 4

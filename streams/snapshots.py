@@ -1,33 +1,32 @@
 """Taking a snapshot: the worker's tables as one ProjectionState, written by the sinks."""
 import contextvars
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 import msgspec
 
 from events.commands import ExportReady, SnapshotRequested
 from projections.state import ProjectionState
-from projections.tickets import TicketState
 from sinks.access import refusal
 from sinks.destination import UnsafeExportName, export_path
 from sinks.registry import UnknownExport, get_export, write_exports
-from streams.processing import Processor, decode_fragment, decode_ticket
+from streams.processing import Processor, decode_conversation, decode_fragment, decode_people, decode_ticket
 
 
-class StoredTickets(Mapping[int, TicketState]):
-    """The tickets table as ticket states by id, each decoded when it is read: an export
-    taken from it holds the ids and the row it writes, not every ticket."""
+class Stored(Mapping):
+    """A table of encoded states as states by id, each decoded when it is read: an export
+    taken from it holds the ids and the row it writes, not every entity."""
 
-    def __init__(self, table) -> None:
-        self.table = table
+    def __init__(self, table, decode: Callable[[bytes], object], id_type: type = str) -> None:
+        self.table, self.decode, self.id_type = table, decode, id_type
 
-    def __getitem__(self, ticket_id: int) -> TicketState:
-        value = self.table.get(str(ticket_id))
+    def __getitem__(self, entity_id):
+        value = self.table.get(str(entity_id))
         if value is None:
-            raise KeyError(ticket_id)
-        return decode_ticket(value)
+            raise KeyError(entity_id)
+        return self.decode(value)
 
-    def __iter__(self) -> Iterator[int]:
-        return (int(key) for key in self.table.keys())
+    def __iter__(self) -> Iterator:
+        return map(self.id_type, self.table.keys())
 
     def __len__(self) -> int:
         return len(self.table)
@@ -37,8 +36,12 @@ def table_state(processor: Processor) -> ProjectionState:
     """Every entity the worker's tables hold. The export that reads it is written with
     no await in between, so it sees one point of the stream."""
     runtime = processor.runtime
-    parts = {key: decode_fragment(value) for key, value in runtime.directory.items()}
-    return ProjectionState(tickets=StoredTickets(runtime.tickets), directory_parts=parts)
+    return ProjectionState(
+        tickets=Stored(runtime.tickets, decode_ticket, int),
+        directory_parts={key: decode_fragment(value) for key, value in runtime.directory.items()},
+        conversations=Stored(runtime.conversations, decode_conversation),
+        hootdesk_parts={key: decode_people(value) for key, value in runtime.people.items()},
+    )
 
 
 def take_snapshot(processor: Processor, command: SnapshotRequested) -> ExportReady:

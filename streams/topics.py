@@ -35,6 +35,7 @@ def topic_specs(settings: Settings) -> dict[str, tuple[int, dict[str, str]]]:
         settings.dead_letter_topic: (1, {}),
         settings.export_audit_topic: (1, {}),
         settings.ticket_metrics_topic: (settings.partitions, compacted),
+        settings.conversation_metrics_topic: (settings.partitions, compacted),
         settings.agent_rollups_topic: (settings.partitions, compacted),
         settings.team_rollups_topic: (settings.partitions, compacted),
     }

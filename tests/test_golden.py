@@ -42,6 +42,13 @@ CASES = {
     "zendesk_api.zendesk_users_xml.xml": (
         ["--source", "zendesk-api", "tests/fixtures/zendesk_api", "--export", "zendesk-users-xml", "--timezone",
          "Europe/Paris"], "zendesk_users.xml"),
+    # Hootdesk conversations, times in Paris.
+    **{f"examples.{name.replace('-', '_')}.csv": (
+        ["examples/events.ndjson", "--export", name, "--timezone", "Europe/Paris"], written)
+       for name, written in (("hootdesk-resolved", "hootdesk_resolved_conversations.csv"),
+                             ("hootdesk-open", "hootdesk_open_conversations.csv"),
+                             ("hootdesk-messages", "hootdesk_messages.csv"),
+                             ("hootdesk-response-times", "hootdesk_response_times.csv"))},
 }
 
 

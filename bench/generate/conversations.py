@@ -129,8 +129,7 @@ def _run_session(rng: random.Random, c: _Conversation, agent: str, start: int, s
             c.resolve(ts, agent, "agent", reason=rng.choice(RESOLVE_REASONS), comment=comment)
         elif step == "pending":
             c.move(ts, "Pending", agent)
-        else:
-            c.add(ts, ConversationUnlocked, agent_id=agent)
+        # "unlock": the caller ends the lock, by the agent leaving or by another taking over
     return steps[-1][1]
 
 
@@ -171,13 +170,21 @@ def conversation_story(w: World, locks: Locks, conversation_id: str,
             return c.events
         c.add(now, VirtualAgentHandedOver, virtual_agent_id=va, virtual_agent_name=va_name,
               reason=rng.choice(HANDOVER_REASONS))
-    agent = None
+    agent, held = None, False  # held: the last agent's lock is still running at `now`
     for _ in range(5):
         steps = _session_plan(rng, c, first=agent is None)
-        wanted = now + int(rng.expovariate(1 / (15 * MINUTE))) + 30
-        booked = locks.book(rng, wanted, steps[-1][0], w.calendar.at_or_after(wanted) + 4 * HOUR, agent)
-        if booked is None or booked[1] >= w.end:
-            break  # nobody free in time: it waits in its queue
+        booked = None
+        if held:  # another agent free right now takes the conversation over: a steal
+            booked = locks.book(rng, now, steps[-1][0], now, None)
+            if booked is None or booked[0] == agent:
+                booked = None
+                c.add(now, ConversationUnlocked, agent_id=agent)  # nobody else: the holder leaves after all
+            held = False
+        if booked is None:
+            wanted = now + int(rng.expovariate(1 / (15 * MINUTE))) + 30
+            booked = locks.book(rng, wanted, steps[-1][0], w.calendar.at_or_after(wanted) + 4 * HOUR, agent)
+            if booked is None or booked[1] >= w.end:
+                break  # nobody free in time: it waits in its queue
         agent, now = booked
         ending = _run_session(rng, c, agent, now, steps)
         now += steps[-1][0]
@@ -188,15 +195,22 @@ def conversation_story(w: World, locks: Locks, conversation_id: str,
             now += int(rng.expovariate(1 / (6 * HOUR))) + 10 * MINUTE  # the contact writes again
         elif ending == "pending":
             roll = rng.random()
-            if roll >= 0.6:  # no answer: auto-resolved a day later, or still pending
-                if roll < 0.85:
+            if roll >= 0.6:  # no answer: auto-resolved a day later, bulk-resolved, or still pending
+                if roll < 0.75:
                     c.resolve(now + DAY, None, "auto_resolve")
+                elif roll < 0.85:  # the agent clears their pending queue in one go
+                    c.resolve(now + 4 * HOUR, agent, "bulk", reason="No answer from the contact")
                 break
             now += int(rng.expovariate(1 / (3 * HOUR))) + 2 * MINUTE
         elif ending == "dismiss":
             break
-        else:
-            continue  # unlocked, still New: back in the queue
+        else:  # still New: the agent leaves it to the queue, or someone takes it over at once
+            held = rng.random() < 0.4
+            if not held:
+                c.add(now, ConversationUnlocked, agent_id=agent)
+            continue
         c.receive(now, rng.choice(CONTACT_REPLIES))
         c.move(now, "New", None)
+    if held:  # no one came to take it over: the holder leaves
+        c.add(now, ConversationUnlocked, agent_id=agent)
     return c.events

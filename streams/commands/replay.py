@@ -36,10 +36,13 @@ ERRORS_FILE = "errors.ndjson"
               help="Range start, inclusive (the exports say what falls in the range).")
 @click.option("--to", "date_to", type=InstantType(end_of_day=True), metavar="TIME",
               help="Range end, exclusive; a bare date means the end of that day.")
+@click.option("--channel", "channels", multiple=True, metavar="CHANNEL",
+              help="Only conversations and messages of this channel (Hootdesk exports); repeat for several. "
+                   "A channel the log does not know is an error.")
 @click.option("--as", "requester", metavar="EMAIL",
               help="Who asks: an administrator's e-mail, checked against the account's users when "
                    "DESKSTREAM_REPLAY_CHECKS_ACCESS=true (then required), and written to the audit log.")
-def replay(logs, out, source, exports, as_of, time_zone, date_from, date_to, requester):
+def replay(logs, out, source, exports, as_of, time_zone, date_from, date_to, channels, requester):
     """Replay event logs through the projections and write exports, with no broker.
 
     LOGS are NDJSON event logs (one canonical event a line) or Avro object container
@@ -60,6 +63,7 @@ def replay(logs, out, source, exports, as_of, time_zone, date_from, date_to, req
         time_zone=time_zone,
         date_from=resolve(date_from, time_zone),
         date_to=resolve(date_to, time_zone),
+        channels=channels,
         as_of=as_of_time,
         requester=requester,
     )

@@ -29,7 +29,7 @@ NEXT_STATUSES = {
     "closed": set(),
 }
 LOGS = {
-    "example": dict(tickets=40, conversations=30, seed=4),
+    "example": dict(tickets=40, conversations=30, seed=62),
     "busy_small_team": dict(tickets=400, conversations=300, seed=11, days=3, agents=4),
     "sunday_start": dict(tickets=150, conversations=150, seed=5, start=datetime(2026, 3, 29, 0, 0, tzinfo=UTC)),
 }

@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 
 from events import downstream
-from events.downstream import TICKET_METRICS, Minutes, TicketMetrics
+from events.downstream import CONVERSATION_METRICS, TICKET_METRICS, ConversationMetrics, Minutes, TicketMetrics
 
 
 def test_committed_downstream_schema_matches_the_structs():
@@ -19,3 +19,15 @@ def test_ticket_metrics_round_trip_through_avro():
     )
     # then
     assert TICKET_METRICS.decode(TICKET_METRICS.encode(metrics)) == metrics
+
+
+def test_conversation_metrics_round_trip_through_avro():
+    # given a conversation answered but not resolved
+    metrics = ConversationMetrics(
+        conversation_id="c-1", channel="whatsapp", status="Pending", created_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+        updated_at=datetime(2026, 3, 2, 9, 30, tzinfo=UTC), inbound_messages=2, outbound_messages=1,
+        first_response_time=125, resolved_at=None, resolution_time=None, handle_time=300, no_reply_time=0,
+        cherry_pick_time=60,
+    )
+    # then
+    assert CONVERSATION_METRICS.decode(CONVERSATION_METRICS.encode(metrics)) == metrics

@@ -34,6 +34,7 @@ def isolated_settings(broker_url: str, folder: Path, partitions: int = 3) -> Set
         dead_letter_topic=f"{run}.dead-letters",
         export_audit_topic=f"{run}.export-audit",
         ticket_metrics_topic=f"{run}.ticket-metrics",
+        conversation_metrics_topic=f"{run}.conversation-metrics",
         agent_rollups_topic=f"{run}.agent-rollups",
         team_rollups_topic=f"{run}.team-rollups",
         partitions=partitions,

@@ -7,10 +7,13 @@ import pytest
 
 from events import codec
 from events.commands import ExportRequest, SnapshotRequested
-from events.downstream import ROLLUP, TICKET_METRICS
-from streams.processing import RollupChanges, decode_ticket
+from events.downstream import CONVERSATION_METRICS, ROLLUP, TICKET_METRICS
+from streams.processing import RollupChanges, decode_conversation, decode_ticket
 from streams.settings import Settings
 from streams.worker import Worker
+from tests.projections import conversations_story
+from tests.projections.conversations_story import ANA as ANA_AGENT
+from tests.projections.conversations_story import t
 from tests.projections.tickets_story import ANA, BOB, assignee, at, comment, created, people, schedule, status
 
 STORY = people() + [schedule()] + [
@@ -36,7 +39,8 @@ def _mocked(worker: Worker) -> Worker:
     runtime = worker.runtime
     for topic in ("dead_letter_topic", "export_ready_topic", "export_audit_topic", "ticket_topic"):
         setattr(getattr(runtime, topic), "send", AsyncMock())
-    for topic in ("ticket_metrics_topic", "rollup_changes_topic", "agent_rollups_topic", "team_rollups_topic"):
+    for topic in ("ticket_metrics_topic", "conversation_metrics_topic", "rollup_changes_topic", "agent_rollups_topic",
+                  "team_rollups_topic"):
         setattr(getattr(runtime, topic), "send_soon", Mock())
     return worker
 
@@ -166,3 +170,28 @@ async def test_rollups_agent_folds_contributions_and_publishes_the_rollup(worker
 
 def _changes(call) -> RollupChanges:
     return msgspec.msgpack.decode(call.kwargs["value"], type=RollupChanges)
+
+
+async def test_conversations_agent_stores_the_conversation_and_publishes_its_metrics(worker):
+    # given Ana's directory entry, then a contact writing at 09:00, Ana locking at 09:01,
+    # answering at 09:03:30 and resolving at 09:05
+    story = conversations_story.directory() + [
+        conversations_story.created(t("09:00")),
+        conversations_story.inbound(t("09:00"), "m1"),
+        conversations_story.locked(t("09:01"), ANA_AGENT),
+        conversations_story.outbound(t("09:03:30"), "m2"),
+        conversations_story.resolved(t("09:05"), ANA_AGENT),
+    ]
+    # when
+    async with worker.agents["conversations"].test_context() as agent:
+        for event in story:
+            await agent.put(codec.encode_avro(event), key=event.key.encode())
+    # then the state is stored, and the last record says: first response 210 s, resolved
+    # after 300 s, a 240 s lock that had a reply
+    assert decode_conversation(worker.runtime.conversations["conv-1"]).status == "Resolved"
+    sends = worker.runtime.conversation_metrics_topic.send_soon.call_args_list
+    last = CONVERSATION_METRICS.decode(sends[-1].kwargs["value"])
+    assert sends[-1].kwargs["key"] == b"conv-1"
+    assert (last.first_response_time, last.resolution_time, last.resolved_at) == (210, 300, t("09:05"))
+    assert (last.handle_time, last.no_reply_time, last.cherry_pick_time) == (240, 0, 0)
+    assert (last.inbound_messages, last.outbound_messages) == (1, 1)
