@@ -125,6 +125,12 @@ class ConversationState(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     def status(self) -> str | None:
         return self.statuses[-1].status if self.statuses else None
 
+    def status_at(self, at: datetime | None) -> str | None:
+        """The status in force at `at` (now, without one); None before the first."""
+        if at is None:
+            return self.status
+        return next((mark.status for mark in reversed(self.statuses) if mark.at <= at), None)
+
     @property
     def first_resolved_at(self) -> datetime | None:
         return next((mark.at for mark in self.statuses if mark.status == "Resolved"), None)

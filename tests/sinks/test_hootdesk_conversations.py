@@ -117,6 +117,17 @@ def test_open_lists_new_and_pending_at_the_snapshot_whatever_the_range(tmp_path)
                                ("conv-d", "New", "Ana Agent", "")]
 
 
+def test_open_lists_the_conversations_new_or_pending_at_the_as_of_time(tmp_path):
+    # given: conv-a resolved at 10:00, conv-b created at 11:00, conv-c pending since 08:00
+    events = [created(t("08:00:00"), "conv-a"), resolved(t("10:00:00"), ANA, conversation_id="conv-a"),
+              created(t("11:00:00"), "conv-b"), created(t("07:00:00"), "conv-c"),
+              status(t("08:00:00"), "Pending", BOB, "conv-c")]
+    # when: the snapshot is taken as of 09:00 (a worker's tables hold the later events too)
+    rows = export_rows("hootdesk-open", events, tmp_path, as_of=t("09:00:00"))
+    # then: conv-a was still New then, conv-b did not exist yet
+    assert column(rows, "Conversation ID") == ["conv-a", "conv-c"]
+
+
 def test_open_shows_lock_times_of_closed_locks_only(tmp_path):
     # given: Ana looked for 30 s until Bob took it; Bob still has it open
     events = [created(t("09:00:00")), inbound(t("09:00:00"), "m1"), locked(t("09:01:00"), ANA),
