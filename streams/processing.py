@@ -7,7 +7,7 @@ import msgspec
 from faust.streams import _current_event
 from faust.types import EventT
 
-from events import ConversationEvent, Event, codec
+from events import Event, codec
 from events.codec import EventDecodeError
 from events.downstream import CONVERSATION_METRICS, ROLLUP, TICKET_METRICS, TicketMetrics
 from projections import conversations as conversation_fold
@@ -20,7 +20,7 @@ from projections.conversation_record import conversation_record
 from projections.conversations import ConversationState
 from projections.directory import Directory
 from projections.hootdesk_directory import HOOTDESK_REFERENCE_TYPES, HootdeskPart, People
-from projections.state import DIRECTORY_TYPES, TICKET_TYPES
+from projections.state import CONVERSATION_TYPES, DIRECTORY_TYPES, TICKET_TYPES
 from projections.ticket_metrics import ticket_metrics
 from projections.tickets import TicketState
 from streams.app import Runtime
@@ -31,7 +31,6 @@ _ticket_decoder = msgspec.msgpack.Decoder(TicketState)
 _directory_decoder = msgspec.msgpack.Decoder(Directory)
 _conversation_decoder = msgspec.msgpack.Decoder(ConversationState)
 _people_decoder = msgspec.msgpack.Decoder(HootdeskPart)
-CONVERSATION_TYPES = frozenset(ConversationEvent.__args__)
 
 
 def encode_state(state: msgspec.Struct) -> bytes:
