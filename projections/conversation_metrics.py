@@ -129,6 +129,12 @@ def first_response_time(conversation: ConversationState) -> int | None:
     """After a handover to the New queue: from the (first) handover to the first outbound
     message of a human agent; otherwise from the first inbound message to the first
     outbound message. None until that message exists."""
+    found = first_response(conversation)
+    return None if found is None else _between(found[0], found[1])
+
+
+def first_response(conversation: ConversationState) -> tuple[datetime, datetime, MessageMark] | None:
+    """When the first response time starts, when it ends, and the message that ends it."""
     if conversation.handovers:
         since, answers = conversation.handovers[0].at, _human_replies(conversation)
     else:
@@ -136,7 +142,8 @@ def first_response_time(conversation: ConversationState) -> int | None:
         if not inbound:
             return None
         since, answers = inbound[0].at, (m for m in conversation.messages if not m.inbound)
-    return _between(since, next((m.at for m in answers if m.at >= since), None))
+    answer = next((m for m in answers if m.at >= since), None)
+    return None if answer is None else (since, answer.at, answer)
 
 
 def _human_replies(conversation: ConversationState) -> Iterator[MessageMark]:

@@ -3,8 +3,9 @@
 Replay folds a whole log into one of these; the streaming worker builds one from its
 tables when asked for a snapshot. Both keep the same pieces: one ticket state per ticket
 id, one conversation state per conversation id, one directory fragment per reference-data
-key (`user:11`, `schedule:1`) and one Hootdesk part per contact, agent or team key
-(`contact:c1`, `agent-01`, `team:care`), each the pure fold of its own events.
+key (`user:11`, `schedule:1`), one Hootdesk part per contact, agent or team key
+(`contact:c1`, `agent-01`, `team:care`) and one presence state per agent id, each the pure
+fold of its own events.
 """
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -12,19 +13,23 @@ from datetime import datetime
 from functools import cached_property
 
 from events import AccountEvent, ConversationEvent, Event, TicketEvent
+from events.agents import PresenceEvent
 from projections import conversations as conversation_fold
 from projections import directory as directory_fold
 from projections import hootdesk_directory
+from projections import presence as presence_fold
 from projections import tickets as ticket_fold
 from projections.account import Account
 from projections.conversations import ConversationState
 from projections.directory import Directory
 from projections.hootdesk_directory import HOOTDESK_REFERENCE_TYPES, HootdeskPart, People
+from projections.presence import PresenceState
 from projections.tickets import TicketState
 
 TICKET_TYPES = frozenset(TicketEvent.__args__)
 DIRECTORY_TYPES = frozenset(AccountEvent.__args__)
 CONVERSATION_TYPES = frozenset(ConversationEvent.__args__)
+PRESENCE_TYPES = frozenset(PresenceEvent.__args__)
 
 
 class ProjectionState:
@@ -32,15 +37,18 @@ class ProjectionState:
         self, tickets: Mapping[int, TicketState] | None = None, directory_parts: dict[str, Directory] | None = None,
         conversations: Mapping[str, ConversationState] | None = None,
         hootdesk_parts: dict[str, HootdeskPart] | None = None,
+        presence: Mapping[str, PresenceState] | None = None,
     ):
         self._tickets = tickets if tickets is not None else {}
         self.directory_parts = directory_parts if directory_parts is not None else {}
         self._conversations = conversations if conversations is not None else {}
         self.hootdesk_parts = hootdesk_parts if hootdesk_parts is not None else {}
+        self._presence = presence if presence is not None else {}
         # Ticket events not folded yet, by ticket: folding a ticket's events together
         # merges its timelines once instead of once per event.
         self._pending: defaultdict[int, list[Event]] = defaultdict(list)
         self._pending_conversations: defaultdict[str, list[Event]] = defaultdict(list)
+        self._pending_presence: defaultdict[str, list[Event]] = defaultdict(list)
 
     def apply(self, event: Event) -> None:
         self.fold((event,))
@@ -66,6 +74,8 @@ class ProjectionState:
                 key = event.key
                 current = self.hootdesk_parts.get(key) or hootdesk_directory.initial()
                 self.hootdesk_parts[key] = hootdesk_directory.apply(current, event)
+            elif kind in PRESENCE_TYPES:
+                self._pending_presence[event.agent_id].append(event)
         return count
 
     @property
@@ -77,6 +87,11 @@ class ProjectionState:
     def conversations(self) -> dict[str, ConversationState]:
         """Every conversation's state, with the events applied so far."""
         return _with_pending(self._conversations, self._pending_conversations, conversation_fold)
+
+    @property
+    def presence(self) -> dict[str, PresenceState]:
+        """Every agent's presence, with the events applied so far."""
+        return _with_pending(self._presence, self._pending_presence, presence_fold)
 
     @cached_property
     def people(self) -> People:
@@ -95,6 +110,7 @@ class ProjectionState:
         """
         times = [t.updated_at for t in self.tickets.values()]
         times += [c.updated_at for c in self.conversations.values()]
+        times += [p.updated_at for p in self.presence.values()]
         times.append(self.account.last_change())
         times.append(hootdesk_directory.last_change(self.hootdesk_parts))
         return max((t for t in times if t is not None), default=None)

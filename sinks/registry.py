@@ -7,9 +7,15 @@ import msgspec
 from projections.state import ProjectionState
 from sinks.export import Export, ExportResult, RecordExport, write_export
 from events.commands import ExportRequest
+from sinks.hootdesk_contacts import ContactAttributesExport, ContactsExport
 from sinks.hootdesk_conversations import OpenConversationsExport, ResolvedConversationsExport
+from sinks.hootdesk_labels import TagsExport, TopicsExport
 from sinks.hootdesk_messages import MessagesExport
+from sinks.hootdesk_presence import PresenceExport
 from sinks.hootdesk_response_times import ResponseTimesExport
+from sinks.hootdesk_teams import TeamsExport
+from sinks.hootdesk_users import UsersExport
+from sinks.hootdesk_virtual_agents import VirtualAgentsExport
 from sinks.ticket_metrics import TicketMetricsExport
 from sinks.zendesk_csv import ZendeskCsvExport
 from sinks.zendesk_json import ZendeskJsonExport
@@ -27,6 +33,14 @@ EXPORTS: dict[str, Export | RecordExport] = {
         OpenConversationsExport(),
         MessagesExport(),
         ResponseTimesExport(),
+        PresenceExport(),
+        UsersExport(),
+        TeamsExport(),
+        ContactsExport(),
+        TopicsExport(),
+        TagsExport(),
+        VirtualAgentsExport(),
+        ContactAttributesExport(),
     )
 }
 

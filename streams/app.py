@@ -86,3 +86,7 @@ class Runtime:
             "people", key_type=str, value_type=bytes, partitions=partitions,
             help="Hootdesk reference key (contact:c1, agent:a1, team:t1) -> that entity's fragment (msgpack).",
         )
+        self.presence = self.app.Table(
+            "presence", key_type=str, value_type=bytes, partitions=partitions,
+            help="Agent id -> the agent's presence changes (msgpack).",
+        )

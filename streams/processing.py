@@ -13,6 +13,7 @@ from events.downstream import CONVERSATION_METRICS, ROLLUP, TICKET_METRICS, Tick
 from projections import conversations as conversation_fold
 from projections import directory as directory_fold
 from projections import hootdesk_directory as people_fold
+from projections import presence as presence_fold
 from projections import rollups
 from projections import tickets as ticket_fold
 from projections.account import Account
@@ -20,7 +21,8 @@ from projections.conversation_record import conversation_record
 from projections.conversations import ConversationState
 from projections.directory import Directory
 from projections.hootdesk_directory import HOOTDESK_REFERENCE_TYPES, HootdeskPart, People
-from projections.state import CONVERSATION_TYPES, DIRECTORY_TYPES, TICKET_TYPES
+from projections.presence import PresenceState
+from projections.state import CONVERSATION_TYPES, DIRECTORY_TYPES, PRESENCE_TYPES, TICKET_TYPES
 from projections.ticket_metrics import ticket_metrics
 from projections.tickets import TicketState
 from streams.app import Runtime
@@ -31,6 +33,7 @@ _ticket_decoder = msgspec.msgpack.Decoder(TicketState)
 _directory_decoder = msgspec.msgpack.Decoder(Directory)
 _conversation_decoder = msgspec.msgpack.Decoder(ConversationState)
 _people_decoder = msgspec.msgpack.Decoder(HootdeskPart)
+_presence_decoder = msgspec.msgpack.Decoder(PresenceState)
 
 
 def encode_state(state: msgspec.Struct) -> bytes:
@@ -51,6 +54,10 @@ def decode_conversation(data: bytes) -> ConversationState:
 
 def decode_people(data: bytes) -> HootdeskPart:
     return _people_decoder.decode(data)
+
+
+def decode_presence(data: bytes) -> PresenceState:
+    return _presence_decoder.decode(data)
 
 
 @contextmanager
@@ -155,6 +162,7 @@ class Processor:
         """
         by_ticket: dict[str, list[Event]] = {}
         by_conversation: dict[str, list[Event]] = {}
+        by_agent: dict[str, list[Event]] = {}
         last: dict[str, EventT] = {}  # a message of each entity: where its entry lives
         for event, received in events:
             kind = type(event)
@@ -164,19 +172,23 @@ class Processor:
             elif kind in CONVERSATION_TYPES:
                 by_conversation.setdefault(event.key, []).append(event)
                 last[event.key] = received
+            elif kind in PRESENCE_TYPES:
+                by_agent.setdefault(event.key, []).append(event)
+                last[event.key] = received
             elif kind in DIRECTORY_TYPES:
                 with source(received):
                     self._apply_reference(event)
             elif kind in HOOTDESK_REFERENCE_TYPES:
                 with source(received):
                     self._apply_people(event)
-            # Presence events are checked and acknowledged; their projection is not built yet.
             message = received.message
             self.positions[f"{message.topic}:{message.partition}"] = message.offset
         tickets = _folded(self.runtime.tickets, by_ticket, last, decode_ticket,
                           lambda event: ticket_fold.initial(event.ticket_id), ticket_fold.fold)
         conversations = _folded(self.runtime.conversations, by_conversation, last, decode_conversation,
                                 lambda event: conversation_fold.initial(event.conversation_id), conversation_fold.fold)
+        _folded(self.runtime.presence, by_agent, last, decode_presence,
+                lambda event: presence_fold.initial(event.agent_id), presence_fold.fold)
         return tickets, conversations
 
 

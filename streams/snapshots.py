@@ -9,7 +9,14 @@ from projections.state import ProjectionState
 from sinks.access import refusal
 from sinks.destination import UnsafeExportName, export_path
 from sinks.registry import UnknownExport, get_export, write_exports
-from streams.processing import Processor, decode_conversation, decode_fragment, decode_people, decode_ticket
+from streams.processing import (
+    Processor,
+    decode_conversation,
+    decode_fragment,
+    decode_people,
+    decode_presence,
+    decode_ticket,
+)
 
 
 class Stored(Mapping):
@@ -41,6 +48,7 @@ def table_state(processor: Processor) -> ProjectionState:
         directory_parts={key: decode_fragment(value) for key, value in runtime.directory.items()},
         conversations=Stored(runtime.conversations, decode_conversation),
         hootdesk_parts={key: decode_people(value) for key, value in runtime.people.items()},
+        presence=Stored(runtime.presence, decode_presence),
     )
 
 

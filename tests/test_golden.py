@@ -49,6 +49,20 @@ CASES = {
                              ("hootdesk-open", "hootdesk_open_conversations.csv"),
                              ("hootdesk-messages", "hootdesk_messages.csv"),
                              ("hootdesk-response-times", "hootdesk_response_times.csv"))},
+    # Hootdesk catalogue rollups over the whole log, times in Paris.
+    **{f"examples.{name.replace('-', '_')}.csv": (
+        ["examples/events.ndjson", "--export", name, "--timezone", "Europe/Paris"], f"{name.replace('-', '_')}.csv")
+       for name in ("hootdesk-teams", "hootdesk-contacts", "hootdesk-topics", "hootdesk-tags",
+                    "hootdesk-virtual-agents", "hootdesk-contact-attributes")},
+    # Hootdesk presence and users, times in Paris: the whole log, and users on one Paris day.
+    "examples.hootdesk_presence.csv": (
+        ["examples/events.ndjson", "--export", "hootdesk-presence", "--timezone", "Europe/Paris"],
+        "hootdesk_user_presence.csv"),
+    "examples.hootdesk_users.csv": (
+        ["examples/events.ndjson", "--export", "hootdesk-users", "--timezone", "Europe/Paris"], "hootdesk_users.csv"),
+    "examples.hootdesk_users_2026_03_03.csv": (
+        ["examples/events.ndjson", "--export", "hootdesk-users", "--timezone", "Europe/Paris",
+         "--from", "2026-03-03", "--to", "2026-03-03"], "hootdesk_users.csv"),
 }
 
 

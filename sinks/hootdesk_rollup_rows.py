@@ -1,0 +1,64 @@
+"""What the Hootdesk rollup exports share: the rollups of a request and their rows.
+
+The rollups count the activity inside the request's range, on the conversations of the
+channels asked for (semantics.md): the channel filter of an export without a channel
+column restricts what is counted, not which rows exist.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta, tzinfo
+
+from events.commands import ExportRequest
+from projections.conversation_metrics import seconds
+from projections.hootdesk_directory import People
+from projections.hootdesk_rollups import Rollups, Tally, rollups
+from projections.state import ProjectionState
+from sinks.hootdesk_columns import channel_filter
+
+
+@dataclass(frozen=True, slots=True)
+class RollupRow:
+    """One owner's figures: `owner` is its rollup key (kind, id, and the channel if any)."""
+
+    owner: tuple
+    tally: Tally
+    people: People
+    zone: tzinfo
+
+    @property
+    def owner_id(self) -> str:
+        return self.owner[1]
+
+
+def request_rollups(state: ProjectionState, request: ExportRequest) -> Rollups:
+    conversations = list(state.live_conversations())
+    return rollups(conversations, state.people, request.in_range, channel_filter(conversations, request))
+
+
+def rows_of(state: ProjectionState, request: ExportRequest, kind: str) -> list[RollupRow]:
+    """The rows of the owners of one kind, by their key."""
+    found = request_rollups(state, request)
+    people, zone = state.people, request.zone
+    return [RollupRow(owner, found[owner], people, zone) for owner in sorted(found) if owner[0] == kind]
+
+
+def whole_seconds(get: Callable[[Tally], timedelta | None]) -> Callable[[RollupRow], int | None]:
+    """A duration in whole seconds, truncated; empty where there is nothing to average."""
+    return lambda row: None if (value := get(row.tally)) is None else seconds(value)
+
+
+def how_many(field: str) -> Callable[[RollupRow], int]:
+    """The number of distinct items (conversations, contacts, messages) a tally keeps."""
+    return lambda row: len(getattr(row.tally, field))
+
+
+def name(row: RollupRow) -> str | None:
+    return None if row.tally.name is None else row.tally.name[2]
+
+
+# Medium, Channel and Channel Display Name of the exports whose rows are per item and channel.
+CHANNEL_COLUMNS = (
+    ("Medium", lambda row: row.owner[2]),
+    ("Channel", lambda row: row.owner[3]),
+    ("Channel Display Name", lambda row: row.owner[4]),
+)
