@@ -14,7 +14,6 @@ attributes stored for them, one row per contact and attribute.
 """
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import tzinfo
 from operator import attrgetter
 
 from events import ContactAttributeUpserted

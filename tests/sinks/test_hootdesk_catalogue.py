@@ -1,28 +1,14 @@
 """The Hootdesk catalogue exports (teams, contacts, topics, tags, virtual agents, contact
 attributes) of small stories, read back with the csv module."""
-import random
 from datetime import UTC, datetime
-from pathlib import Path
-
-import pytest
-
 
 from events import ContactAttributeUpserted, ConversationTopicAdded
-from events.commands import ExportRequest
-from events.log import read_log
-from projections.state import ProjectionState
-from sinks.export import write_export
 from sinks.registry import get_export
 from tests.projections.conversations_story import (
     ANA, BOB, CONTACT, HOOT, created, handover, inbound, locked, outbound, resolved, t,
 )
 from tests.projections.test_hootdesk_rollups import csat, tag_added, topic_added, topic_removed
 from tests.sinks.hootdesk_read_back import export_rows
-from tests.sinks.read_back import export_bytes
-
-CATALOGUE_EXPORTS = ["hootdesk-teams", "hootdesk-contacts", "hootdesk-topics", "hootdesk-tags",
-                     "hootdesk-virtual-agents", "hootdesk-contact-attributes"]
-EXAMPLE_LOG = Path(__file__).parents[2] / "examples" / "events.ndjson"
 
 ACME = {"channel": "acme.support", "medium": "Facebook"}
 HELP = {"conversation_id": "conv-2", "channel": "acme_help", "medium": "X"}
@@ -169,32 +155,3 @@ def test_catalogue_exports_have_the_spec_headers_in_order():
                                         "Contact Secondary Identifier", "Attribute ID", "Attribute Name",
                                         "Attribute Value", "Attribute Type"],
     }
-
-
-def test_catalogue_exports_give_the_same_rows_for_shuffled_and_duplicated_events(tmp_path):
-    # given: the example log, and the same events shuffled with a tenth of them twice
-    events = list(read_log(EXAMPLE_LOG, on_error=pytest.fail))
-    rng = random.Random(13)
-    mixed = events + rng.sample(events, len(events) // 10)
-    rng.shuffle(mixed)
-    in_order, shuffled = ProjectionState(), ProjectionState()
-    in_order.fold(events)
-    shuffled.fold(mixed)
-    for name in CATALOGUE_EXPORTS:
-        request = ExportRequest(export=name, time_zone="Europe/Paris", date_from=datetime(2026, 3, 3, tzinfo=UTC),
-                                channels=("nimbus.home", "nimbus-whatsapp-fr"))
-        # when
-        expected = export_bytes(write_export(get_export(name), in_order, request, tmp_path / "in_order"))
-        got = export_bytes(write_export(get_export(name), shuffled, request, tmp_path / "shuffled"))
-        # then
-        assert got == expected, name
-        assert expected.count(b"\r\n") > 1, name  # a header and rows
-
-
-@pytest.mark.parametrize("name", CATALOGUE_EXPORTS)
-def test_catalogue_exports_are_plain_csv_for_anyone(name):
-    # when
-    export = get_export(name)
-    # then
-    assert (export.format.extension, getattr(export, "packaged", False), getattr(export, "admins_only", False)) == (
-        ".csv", False, False)

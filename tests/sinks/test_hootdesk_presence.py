@@ -1,20 +1,7 @@
 """The user presence export (spec §3.8), read back as CSV."""
-import random
-from pathlib import Path
-
-import pytest
-
-from events.commands import ExportRequest
-from events.log import read_log
-from projections.state import ProjectionState
-from sinks.export import write_export
-from sinks.registry import get_export
 from tests.projections.conversations_story import ANA, BOB, created, inbound, t
 from tests.projections.presence_story import THIRD_OF_MARCH, available, away, day_and_nights
 from tests.sinks.hootdesk_read_back import export_rows
-from tests.sinks.read_back import export_bytes
-
-EXAMPLE_LOG = Path(__file__).parents[2] / "examples" / "events.ndjson"
 
 HEADERS = ["User ID", "User Name", "User Email", "Type", "Away State", "From", "To", "Duration (s)"]
 
@@ -63,23 +50,3 @@ def test_presence_channel_filter_does_not_apply(tmp_path):
     rows = export_rows("hootdesk-presence", events, tmp_path, channels=("acme_help",))
     # then: presence is not tied to a channel
     assert [(r["User ID"], r["Duration (s)"]) for r in rows] == [(ANA, "600")]
-
-
-@pytest.mark.parametrize("name", ["hootdesk-presence", "hootdesk-users"])
-def test_presence_exports_give_the_same_rows_for_shuffled_and_duplicated_events(tmp_path, name):
-    # given: the example log, and the same events shuffled with a tenth of them twice
-    events = list(read_log(EXAMPLE_LOG, on_error=pytest.fail))
-    rng = random.Random(13)
-    mixed = events + rng.sample(events, len(events) // 10)
-    rng.shuffle(mixed)
-    in_order, shuffled = ProjectionState(), ProjectionState()
-    in_order.fold(events)
-    shuffled.fold(mixed)
-    request = ExportRequest(export=name, time_zone="Europe/Paris", date_from=t("00:00:00", "03-03"),
-                            date_to=t("00:00:00", "03-05"), as_of=in_order.last_event_at())
-    # when
-    expected = export_bytes(write_export(get_export(name), in_order, request, tmp_path / "in_order"))
-    got = export_bytes(write_export(get_export(name), shuffled, request, tmp_path / "shuffled"))
-    # then
-    assert got == expected
-    assert expected.count(b"\r\n") > 6  # every agent of the example log is present
