@@ -4,12 +4,19 @@ import io
 from functools import lru_cache
 from itertools import islice, starmap
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, tzinfo
 
 import msgspec
 
 # A cell starting with one of these is run as a formula by spreadsheet programs, which
 # also skip leading spaces and read the full-width signs of East Asian input as ASCII.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def local_time(at: datetime | None, zone: tzinfo) -> str | None:
+    """A time as the CSV exports write it: ISO 8601 with the zone's offset, to the second;
+    empty for no time."""
+    return None if at is None else at.astimezone(zone).replace(microsecond=0).isoformat()
 
 
 def protect_cell(value: object) -> str:

@@ -1,7 +1,7 @@
-"""What the Hootdesk exports share: times in the request's zone, the channel filter, the
-display values of codes, and the ID / Name / Reference column triples of agents and teams."""
+"""What the Hootdesk exports share: the channel filter, the display values of codes, and
+the ID / Name / Reference column triples of agents and teams (times are written by
+`sinks.formats.local_time`, as in every CSV export)."""
 from collections.abc import Callable, Iterable
-from datetime import datetime, tzinfo
 
 from events.commands import ExportRequest
 from projections.conversations import ConversationState
@@ -22,11 +22,6 @@ SENDER_KINDS = {"agent": "Agent", "virtual_agent": "Virtual agent", "automation"
 
 class UnknownChannel(ValueError):
     """A channel filter naming a channel no conversation is on."""
-
-
-def local_time(at: datetime | None, zone: tzinfo) -> str | None:
-    """ISO 8601 with the zone's offset, to the second; empty for no time."""
-    return None if at is None else at.astimezone(zone).replace(microsecond=0).isoformat()
 
 
 def joined(values: Iterable[str]) -> str:

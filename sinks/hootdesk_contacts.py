@@ -20,8 +20,7 @@ from events import ContactAttributeUpserted
 from events.commands import ExportRequest
 from projections.hootdesk_directory import last_change
 from projections.state import ProjectionState
-from sinks.formats import CsvFormat
-from sinks.hootdesk_columns import local_time
+from sinks.formats import CsvFormat, local_time
 from sinks.hootdesk_rollup_rows import RollupRow, how_many, rows_of
 
 

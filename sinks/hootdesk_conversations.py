@@ -35,14 +35,13 @@ from projections.conversation_metrics import ConversationMetrics, conversation_m
 from projections.conversations import ConversationState, CsatMark, current_labels
 from projections.hootdesk_directory import People
 from projections.state import ProjectionState
-from sinks.formats import CsvFormat
+from sinks.formats import CsvFormat, local_time
 from sinks.hootdesk_columns import (
     RESOLVE_TRIGGERS,
     RESOLVED_BY,
     agent_columns,
     channel_filter,
     joined,
-    local_time,
     team_columns,
 )
 

@@ -28,8 +28,8 @@ from events.commands import ExportRequest
 from projections.conversations import ConversationState, LabelMark, MessageMark, current_labels
 from projections.hootdesk_directory import People
 from projections.state import ProjectionState
-from sinks.formats import CsvFormat
-from sinks.hootdesk_columns import SENDER_KINDS, agent_columns, channel_filter, joined, local_time, team_columns
+from sinks.formats import CsvFormat, local_time
+from sinks.hootdesk_columns import SENDER_KINDS, agent_columns, channel_filter, joined, team_columns
 
 # The media whose content the export carries: Twitter's, now called X.
 CONTENT_MEDIA = frozenset({"twitter", "x"})

@@ -21,8 +21,7 @@ from projections.conversation_metrics import seconds
 from projections.hootdesk_directory import People
 from projections.presence import Interval, intervals
 from projections.state import ProjectionState
-from sinks.formats import CsvFormat
-from sinks.hootdesk_columns import local_time
+from sinks.formats import CsvFormat, local_time
 
 
 @dataclass(frozen=True, slots=True)

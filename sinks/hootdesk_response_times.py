@@ -26,8 +26,8 @@ from projections.conversations import ConversationState
 from projections.hootdesk_directory import People
 from projections.responses import Response, responses
 from projections.state import ProjectionState
-from sinks.formats import CsvFormat
-from sinks.hootdesk_columns import agent_columns, channel_filter, local_time
+from sinks.formats import CsvFormat, local_time
+from sinks.hootdesk_columns import agent_columns, channel_filter
 
 
 @dataclass(frozen=True, slots=True)

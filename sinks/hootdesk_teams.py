@@ -22,8 +22,7 @@ from operator import attrgetter
 from events.commands import ExportRequest
 from projections.hootdesk_rollups import team_ids, team_rollup
 from projections.state import ProjectionState
-from sinks.formats import CsvFormat
-from sinks.hootdesk_columns import local_time
+from sinks.formats import CsvFormat, local_time
 from sinks.hootdesk_rollup_rows import RollupRow, how_many, request_rollups, whole_seconds
 
 

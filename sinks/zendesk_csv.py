@@ -9,7 +9,7 @@ exist yet. Custom fields are not written (docs/decisions.md, "Zendesk CSV export
 """
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from operator import attrgetter
 
 from events import UserUpserted
@@ -19,7 +19,8 @@ from projections.directory import Directory
 from projections.state import ProjectionState
 from projections.ticket_metrics import resolution_hours, ticket_metrics
 from projections.tickets import TicketState
-from sinks.formats import CsvFormat
+from sinks.formats import CsvFormat, local_time
+from sinks.zendesk_objects import due_at
 
 # Display names; a value missing from its table is written as it is.
 STATUSES = {"new": "New", "open": "Open", "pending": "Pending", "hold": "On-hold", "solved": "Solved",
@@ -83,26 +84,15 @@ def _display(field: str, names: Mapping) -> Callable[[TicketRow], str | None]:
     return lambda row: names.get(value := row.ticket.field(field), value)
 
 
-def _local(at: datetime | None, zone: tzinfo) -> str | None:
-    return None if at is None else at.astimezone(zone).replace(microsecond=0).isoformat()
-
-
 def _time(name: str):
     get = attrgetter(name)
-    return lambda row: _local(get(row), row.zone)
+    return lambda row: local_time(get(row), row.zone)
 
 
 def _due_date(row: TicketRow) -> str | None:
-    """The due date, kept as ISO 8601 text in the ticket's fields; a time without an
-    offset is UTC like every event time, and text that is no time is written as it is."""
-    text = row.ticket.field("due_at")
-    if not text:
-        return None
-    try:
-        due = datetime.fromisoformat(text)
-    except ValueError:
-        return text
-    return _local(due if due.tzinfo else due.replace(tzinfo=UTC), row.zone)
+    """The due date in the export's time zone; text that is no time is written as it is."""
+    due = due_at(row.ticket.field("due_at"))
+    return local_time(due, row.zone) if isinstance(due, datetime) else due
 
 
 def _minutes(name: str, basis: str):

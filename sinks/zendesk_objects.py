@@ -151,7 +151,7 @@ def ticket_object(ticket: TicketState, metric_set: dict[str, object]) -> Ticket:
         group_id=ticket.group_id,
         brand_id=ticket.id_field("brand_id"),
         tags=fields.get("tags") or (),
-        due_at=_due_at(fields.get("due_at")),
+        due_at=due_at(fields.get("due_at")),
         satisfaction_rating=SatisfactionRating(score, comment),
         custom_fields=sorted(
             (CustomField(int(name.removeprefix(CUSTOM_FIELD)), value)
@@ -163,9 +163,9 @@ def ticket_object(ticket: TicketState, metric_set: dict[str, object]) -> Ticket:
     )
 
 
-def _due_at(text: str | None) -> datetime | str | None:
-    """The due date, kept as ISO 8601 text: a time without an offset is UTC like every
-    event time; text that is no time is kept as it is (as the CSV export does)."""
+def due_at(text: str | None) -> datetime | str | None:
+    """The due date, kept as ISO 8601 text in the ticket's fields, in UTC: a time without
+    an offset is UTC like every event time; text that is no time is kept as it is."""
     try:
         due = datetime.fromisoformat(text) if text else None
     except ValueError:
