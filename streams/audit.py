@@ -98,10 +98,12 @@ def write_audited(state: ProjectionState, names: Sequence[str], request: ExportR
             append_audit(out, audited(asked[name], "refused", clock(), reason=reason))
         if refused:
             raise ExportRefused("; ".join(refused.values()))
+    # The as-of time found once for all the exports: it takes a pass over every entity.
+    resolved = msgspec.structs.replace(request, as_of=request.as_of or state.last_event_at())
     results = []
     for name in names:
         try:
-            (result,) = write_exports(state, [name], request, out)
+            (result,) = write_exports(state, [name], resolved, out)
         except (OSError, ValueError) as exc:
             with suppress(OSError):  # an unwritable folder takes no audit line either
                 append_audit(out, audited(asked[name], "failed", clock(), reason=str(exc)))
