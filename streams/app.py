@@ -66,27 +66,17 @@ class Runtime:
         self.rollup_changes_topic = self.app.topic(
             f"{settings.app_id}-rollup-changes", partitions=partitions, internal=True, **RAW
         )
-        self.tickets = self.app.Table(
-            "tickets", key_type=str, value_type=bytes, partitions=partitions,
-            help="Ticket id -> the ticket's projection state (msgpack).",
-        )
-        self.directory = self.app.Table(
-            "directory", key_type=str, value_type=bytes, partitions=partitions,
-            help="Reference-data key (user:11, schedule:1, ...) -> that entity's directory fragment (msgpack).",
-        )
-        self.rollups = self.app.Table(
-            "rollups", key_type=str, value_type=bytes, partitions=partitions,
-            help="Owner (agent:11, group:3) -> the latest contribution of each ticket it holds (msgpack).",
-        )
-        self.conversations = self.app.Table(
-            "conversations", key_type=str, value_type=bytes, partitions=partitions,
-            help="Conversation id -> the conversation's projection state (msgpack).",
-        )
-        self.people = self.app.Table(
-            "people", key_type=str, value_type=bytes, partitions=partitions,
-            help="Hootdesk reference key (contact:c1, agent:a1, team:t1) -> that entity's fragment (msgpack).",
-        )
-        self.presence = self.app.Table(
-            "presence", key_type=str, value_type=bytes, partitions=partitions,
-            help="Agent id -> the agent's presence changes (msgpack).",
-        )
+
+        def table(name: str, help: str):
+            """A table of msgpack-encoded states by string key, partitioned as the input topics."""
+            return self.app.Table(name, key_type=str, value_type=bytes, partitions=partitions, help=help)
+
+        self.tickets = table("tickets", "Ticket id -> the ticket's projection state (msgpack).")
+        self.directory = table(
+            "directory", "Reference-data key (user:11, schedule:1, ...) -> that entity's directory fragment (msgpack).")
+        self.rollups = table(
+            "rollups", "Owner (agent:11, group:3) -> the latest contribution of each ticket it holds (msgpack).")
+        self.conversations = table("conversations", "Conversation id -> the conversation's projection state (msgpack).")
+        self.people = table(
+            "people", "Hootdesk reference key (contact:c1, agent:a1, team:t1) -> that entity's fragment (msgpack).")
+        self.presence = table("presence", "Agent id -> the agent's presence changes (msgpack).")
