@@ -90,6 +90,18 @@ def _folded(table, batches: dict[str, list[Event]], last: dict[str, EventT], dec
     return changed
 
 
+def _refolded(table, event: Event, decode, fold):
+    """A reference-data fragment stored again with `event` folded in (`fold` is the
+    fragment's projection module); the new fragment, or None when the event changed nothing."""
+    stored = table.get(event.key)
+    before = decode(stored) if stored is not None else fold.initial()
+    after = fold.apply(before, event)
+    if after == before:
+        return None
+    table[event.key] = encode_state(after)
+    return after
+
+
 class RollupChanges(msgspec.Struct, frozen=True, array_like=True):
     """The latest contribution of each ticket that changed for one owner in one batch;
     None for a ticket that left the owner."""
@@ -193,25 +205,15 @@ class Processor:
 
 
     def _apply_reference(self, event: Event) -> None:
-        key = event.key
-        stored = self.runtime.directory.get(key)
-        before = decode_fragment(stored) if stored is not None else directory_fold.initial()
-        after = directory_fold.apply(before, event)
-        if after != before:
-            self.runtime.directory[key] = encode_state(after)
-            if self._account is not None:
-                self._parts[key] = after
-                self._account.note(event)
+        after = _refolded(self.runtime.directory, event, decode_fragment, directory_fold)
+        if after is not None and self._account is not None:
+            self._parts[event.key] = after
+            self._account.note(event)
 
     def _apply_people(self, event: Event) -> None:
-        key = event.key
-        stored = self.runtime.people.get(key)
-        before = decode_people(stored) if stored is not None else people_fold.initial()
-        after = people_fold.apply(before, event)
-        if after != before:
-            self.runtime.people[key] = encode_state(after)
-            if self._people is not None:
-                self._people[key] = after
+        after = _refolded(self.runtime.people, event, decode_people, people_fold)
+        if after is not None and self._people is not None:
+            self._people[event.key] = after
 
     def publish_conversations(self, changed: list[tuple[ConversationState, ConversationState]]) -> None:
         """Each changed conversation's record on the compacted conversation-metrics topic,
