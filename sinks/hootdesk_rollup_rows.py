@@ -7,6 +7,7 @@ column restricts what is counted, not which rows exist.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta, tzinfo
+from weakref import WeakKeyDictionary
 
 from events.commands import ExportRequest
 from projections.conversation_metrics import seconds
@@ -30,9 +31,19 @@ class RollupRow:
         return self.owner[1]
 
 
+# The rollups of a folded state, by the request options they depend on: the seven
+# rollup exports of one snapshot each need them, and they take a pass over every conversation.
+_computed: WeakKeyDictionary[ProjectionState, dict[tuple, Rollups]] = WeakKeyDictionary()
+
+
 def request_rollups(state: ProjectionState, request: ExportRequest) -> Rollups:
-    conversations = list(state.live_conversations())
-    return rollups(conversations, state.people, request.in_range, channel_filter(conversations, request))
+    """The rollups of the conversations asked for, counted in the request's range."""
+    known = _computed.setdefault(state, {})
+    options = (request.date_from, request.date_to, frozenset(request.channels))
+    if options not in known:
+        conversations = list(state.live_conversations())
+        known[options] = rollups(conversations, state.people, request.in_range, channel_filter(conversations, request))
+    return known[options]
 
 
 def rows_of(state: ProjectionState, request: ExportRequest, kind: str) -> list[RollupRow]:

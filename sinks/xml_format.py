@@ -1,15 +1,22 @@
 """XML 1.0 documents written as a stream: records in array containers under one root.
 
-A record is an `Element` small enough to build whole (a ticket with its comments); the
-document around the records never is. Values are typed the way Rails' `to_xml`, and so
-Zendesk's classic XML export, types them: `type="integer"`, `"boolean"`, `"datetime"`,
-`"date"`, `type="array"` on a list, `nil="true"` for no value.
+A record is a value small enough to hold whole (a ticket with its comments); the document
+around the records never is. Values are written the way Rails' `to_xml`, and so Zendesk's
+classic XML export, writes them, in one pass without building a tree: a Struct's or a
+dict's fields as child elements (`due_at` -> `<due-at>`), a list as `type="array"` of
+elements named after their type (`Comment` -> `<comment>`), `type="integer"`,
+`"boolean"`, `"datetime"`, `"date"` on typed values, `nil="true"` for no value. A tuple
+is a list of words (tags, domain names) written space-separated, as Zendesk's classic
+XML wrote tags.
 """
 import re
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
+from functools import cache
 from typing import NamedTuple
 from xml.sax.saxutils import escape
+
+import msgspec
 
 # What XML 1.0 cannot hold (control characters but tab, LF and CR; lone surrogates;
 # U+FFFE and U+FFFF) becomes U+FFFD, as a decoder marks bad bytes: a stray control
@@ -17,22 +24,33 @@ from xml.sax.saxutils import escape
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # A parser reads a raw CR as LF; written as a reference, it reads back as a CR.
 _ENTITIES = {"\r": "&#13;"}
-_TYPES = {bool: "boolean", int: "integer", datetime: "datetime", date: "date"}
+_WORD_START = re.compile(r"(?<!^)(?=[A-Z])")
 FLUSH_PIECES = 4096  # pieces of text gathered before they are encoded and handed on
 
 
-class Element(NamedTuple):
-    """`<name>value</name>`. The value is text, an int, a bool, a datetime or a date,
-    None (written nil), or a list of child Elements (with `array`: a list of like items)."""
+class Record(NamedTuple):
+    """`value` written as the element `name` in the array `container`, its times in `zone`."""
 
+    container: str
     name: str
     value: object
-    array: bool = False
+    zone: tzinfo = UTC
 
 
 def xml_text(value: str) -> str:
     """`value` as XML character data: escaped, and without what XML 1.0 cannot hold."""
     return escape(_NOT_XML.sub("\ufffd", value), _ENTITIES)
+
+
+@cache
+def element_name(kind: type) -> str:
+    """The element of a list item of this type: `TicketField` -> `ticket-field`."""
+    return _WORD_START.sub("-", kind.__name__).lower()
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(field.replace("_", "-") for field in kind.__struct_fields__)
 
 
 class XmlFormat:
@@ -45,13 +63,12 @@ class XmlFormat:
         self.root = root
         self.containers = containers
 
-    def record_chunks(self, records: Iterable[tuple[str, Element]]) -> Iterator[bytes]:
-        """The document's bytes (UTF-8); `records` are (container, element) pairs in the
-        order of the containers."""
+    def record_chunks(self, records: Iterable[Record]) -> Iterator[bytes]:
+        """The document's bytes (UTF-8); `records` come in the order of the containers."""
         out = ['<?xml version="1.0" encoding="UTF-8"?>\n', f"<{self.root}>"]
         containers = iter(self.containers)
         current = None
-        for container, element in records:
+        for container, name, value, zone in records:
             while container != current:
                 if current is not None:
                     out.append(f"\n  </{current}>")
@@ -59,7 +76,7 @@ class XmlFormat:
                 if current is None:
                     raise ValueError(f"record in {container!r}, not one of {self.containers} in order")
                 out.append(f'\n  <{current} type="array">')
-            _write(element, out, "\n    ")
+            _write(name, value, out, "\n    ", zone)
             if len(out) > FLUSH_PIECES:
                 yield "".join(out).encode()
                 out.clear()
@@ -70,29 +87,47 @@ class XmlFormat:
         yield "".join(out).encode()
 
 
-def _write(element: Element, out: list[str], indent: str) -> None:
-    """Append `element`'s text, starting on a new line indented by `indent`."""
-    name, value, array = element
-    if not value and isinstance(value, list):
-        out.append(f'{indent}<{name} type="array"/>' if array else f"{indent}<{name}/>")
-    elif isinstance(value, list):
-        out.append(f'{indent}<{name} type="array">' if array else f"{indent}<{name}>")
-        for child in value:
-            _write(child, out, indent + "  ")
-        out.append(f"{indent}</{name}>")
-    elif value is None:
+def _write(name: str, value: object, out: list[str], indent: str, zone: tzinfo) -> None:
+    """Append `value` as the element `name`, on a new line indented by `indent`."""
+    # The most frequent kinds first: this runs for every field of every record.
+    if value is None:
         out.append(f'{indent}<{name} nil="true"/>')
+    elif isinstance(value, str):
+        out.append(f"{indent}<{name}>{xml_text(value)}</{name}>")
+    elif isinstance(value, bool):
+        out.append(f'{indent}<{name} type="boolean">{"true" if value else "false"}</{name}>')
+    elif isinstance(value, int):
+        out.append(f'{indent}<{name} type="integer">{value}</{name}>')
+    elif isinstance(value, datetime):
+        out.append(f'{indent}<{name} type="datetime">{value.astimezone(zone).isoformat(timespec="seconds")}</{name}>')
+    elif isinstance(value, date):
+        out.append(f'{indent}<{name} type="date">{value}</{name}>')
+    elif isinstance(value, msgspec.Struct):
+        _children(name, zip(_field_names(type(value)), msgspec.structs.astuple(value)), out, indent, zone)
+    elif isinstance(value, dict):
+        _children(name, ((key.replace("_", "-"), item) for key, item in value.items()), out, indent, zone)
+    elif isinstance(value, list):
+        if not value:
+            out.append(f'{indent}<{name} type="array"/>')
+            return
+        out.append(f'{indent}<{name} type="array">')
+        inner = indent + "  "
+        for item in value:
+            _write(element_name(type(item)), item, out, inner, zone)
+        out.append(f"{indent}</{name}>")
+    elif isinstance(value, tuple):
+        out.append(f"{indent}<{name}>{xml_text(' '.join(value))}</{name}>")
     else:
-        kind = _TYPES.get(type(value))
-        opening = f'{indent}<{name} type="{kind}">' if kind else f"{indent}<{name}>"
-        out.append(f"{opening}{_text(value)}</{name}>")
+        out.append(f"{indent}<{name}>{xml_text(str(value))}</{name}>")
 
 
-def _text(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds")
-    if isinstance(value, (int, date)):
-        return str(value)
-    return xml_text(str(value))
+def _children(name: str, fields: Iterable[tuple[str, object]], out: list[str], indent: str, zone: tzinfo) -> None:
+    opening = len(out)
+    out.append(f"{indent}<{name}>")
+    inner = indent + "  "
+    for field, item in fields:
+        _write(field, item, out, inner, zone)
+    if len(out) == opening + 1:  # no field at all
+        out[opening] = f"{indent}<{name}/>"
+    else:
+        out.append(f"{indent}</{name}>")

@@ -2,9 +2,10 @@ import xml.etree.ElementTree as ET
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import msgspec
 import pytest
 
-from sinks.xml_format import Element, XmlFormat, xml_text
+from sinks.xml_format import Record, XmlFormat, xml_text
 
 FORMAT = XmlFormat("export", ("groups", "users"))
 
@@ -16,7 +17,7 @@ def _document(records, xml_format=FORMAT) -> ET.Element:
 @pytest.mark.parametrize("text", ["a < b", "Tom & Jerry", 'say "hi"', "x ]]> y", "fire 🔥", "tab\tand\nnewline"])
 def test_xml_text_reads_back_as_written(text):
     # given a name holding markup or characters XML allows
-    records = [("users", Element("user", [Element("name", text)]))]
+    records = [Record("users", "user", {"name": text})]
     # when
     root = _document(records)
     # then
@@ -26,7 +27,7 @@ def test_xml_text_reads_back_as_written(text):
 @pytest.mark.parametrize("bad", ["\x00", "\x08", "\x0b", "\x0c", "\x0e", "\x1f", "\ud800", "\udfff", "\ufffe", "\uffff"])
 def test_xml_text_replaces_what_xml_1_0_cannot_hold_with_u_fffd(bad):
     # given a comment body with a code point XML 1.0 has no place for
-    records = [("users", Element("user", [Element("body", f"before{bad}after")]))]
+    records = [Record("users", "user", {"body": f"before{bad}after"})]
     # when
     root = _document(records)
     # then the file still parses, and the character is marked where it was
@@ -36,18 +37,26 @@ def test_xml_text_replaces_what_xml_1_0_cannot_hold_with_u_fffd(bad):
 def test_xml_text_keeps_a_carriage_return():
     # a raw CR would read back as LF: it is written as a character reference
     assert xml_text("one\r\ntwo") == "one&#13;\ntwo"
-    assert _document([("users", Element("user", "one\r\ntwo"))]).findtext("users/user") == "one\r\ntwo"
+    assert _document([Record("users", "user", "one\r\ntwo")]).findtext("users/user") == "one\r\ntwo"
+
+
+class TicketField(msgspec.Struct):
+    field_id: int
+    value: str | None
+
+
+class NoFields(msgspec.Struct):
+    pass
 
 
 def test_xml_format_types_values_as_rails_does():
-    # given one value of each kind
-    paris = datetime(2026, 3, 2, 10, 0, 45, 500000, tzinfo=ZoneInfo("Europe/Paris"))
-    user = Element("user", [
-        Element("id", 20), Element("active", True), Element("seen-at", paris), Element("born-on", date(2000, 2, 29)),
-        Element("email", None), Element("name", "Zoé"), Element("tickets", [], array=True),
-    ])
+    # given one value of each kind, times written in Paris
+    paris = ZoneInfo("Europe/Paris")
+    seen = datetime(2026, 3, 2, 9, 0, 45, 500000, tzinfo=ZoneInfo("UTC"))
+    user = {"id": 20, "active": True, "seen_at": seen, "born_on": date(2000, 2, 29), "email": None,
+            "name": "Zoé", "tickets": [], "tags": ("vip", "paris"), "empty": NoFields()}
     # when
-    root = _document([("users", user)])
+    root = _document([Record("users", "user", user, paris)])
     # then
     found = {child.tag: (child.attrib, child.text) for child in root.find("users/user")}
     assert found == {
@@ -58,12 +67,25 @@ def test_xml_format_types_values_as_rails_does():
         "email": ({"nil": "true"}, None),
         "name": ({}, "Zoé"),
         "tickets": ({"type": "array"}, None),
+        "tags": ({}, "vip paris"),
+        "empty": ({}, None),
     }
+
+
+def test_xml_format_writes_a_list_of_structs_as_an_array_named_after_their_type():
+    # given a record holding a list of structs
+    record = Record("users", "user", {"custom_fields": [TicketField(7, "blue"), TicketField(8, None)]})
+    # when
+    fields = _document([record]).find("users/user/custom-fields")
+    # then
+    assert fields.get("type") == "array"
+    assert [(item.tag, item.findtext("field-id"), item.find("value").attrib) for item in fields] == [
+        ("ticket-field", "7", {}), ("ticket-field", "8", {"nil": "true"})]
 
 
 def test_xml_format_writes_every_container_in_order_empty_ones_too():
     # given records for the users only
-    records = [("users", Element("user", [Element("id", n)])) for n in (1, 2)]
+    records = [Record("users", "user", {"id": n}) for n in (1, 2)]
     # when
     root = _document(records)
     # then
@@ -76,14 +98,14 @@ def test_xml_format_writes_an_empty_document_without_records():
 
 
 def test_xml_format_refuses_a_record_out_of_container_order():
-    records = [("users", Element("user", 1)), ("groups", Element("group", 2))]
+    records = [Record("users", "user", 1), Record("groups", "group", 2)]
     with pytest.raises(ValueError, match="record in 'groups'"):
         b"".join(FORMAT.record_chunks(records))
 
 
 def test_xml_format_streams_in_several_chunks():
     # given more records than one chunk gathers
-    records = [("users", Element("user", [Element("id", n), Element("name", f"user {n}")])) for n in range(5000)]
+    records = [Record("users", "user", {"id": n, "name": f"user {n}"}) for n in range(5000)]
     # when
     chunks = list(FORMAT.record_chunks(records))
     # then
