@@ -4,7 +4,7 @@ from typing import Literal
 
 import msgspec
 
-from events.base import Event
+from events.base import Event, Long
 
 UserRole = Literal["end-user", "agent", "admin"]
 
@@ -19,11 +19,11 @@ def schedule_key(schedule_id: int) -> str:
 
 
 class UserUpserted(Event, frozen=True, kw_only=True):
-    user_id: int
+    user_id: Long
     name: str
     email: str | None = None
     role: UserRole = "end-user"
-    organization_id: int | None = None
+    organization_id: Long | None = None
     external_id: str | None = None
     tags: tuple[str, ...] = ()
 
@@ -33,7 +33,7 @@ class UserUpserted(Event, frozen=True, kw_only=True):
 
 
 class GroupUpserted(Event, frozen=True, kw_only=True):
-    group_id: int
+    group_id: Long
     name: str
 
     @property
@@ -42,7 +42,7 @@ class GroupUpserted(Event, frozen=True, kw_only=True):
 
 
 class OrganizationUpserted(Event, frozen=True, kw_only=True):
-    organization_id: int
+    organization_id: Long
     name: str
     domain_names: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
@@ -55,12 +55,12 @@ class OrganizationUpserted(Event, frozen=True, kw_only=True):
 class WeeklyInterval(msgspec.Struct, frozen=True):
     """Working time in minutes from Sunday 00:00 local time, end exclusive (Zendesk's shape)."""
 
-    start_minute: int
-    end_minute: int
+    start_minute: Long
+    end_minute: Long
 
 
 class ScheduleUpserted(Event, frozen=True, kw_only=True):
-    schedule_id: int
+    schedule_id: Long
     name: str
     time_zone: str  # IANA name
     intervals: tuple[WeeklyInterval, ...]
@@ -74,8 +74,8 @@ class ScheduleUpserted(Event, frozen=True, kw_only=True):
 class HolidayUpserted(Event, frozen=True, kw_only=True):
     """Whole local days, `start_date` to `end_date` inclusive, off in one schedule."""
 
-    holiday_id: int
-    schedule_id: int
+    holiday_id: Long
+    schedule_id: Long
     name: str
     start_date: date
     end_date: date

@@ -1,7 +1,7 @@
 """Hootdesk agents and teams, and agent presence, keyed by agent id."""
 from typing import Literal
 
-from events.base import Event
+from events.base import Event, Long
 
 AgentRole = Literal["agent", "admin", "virtual_agent"]
 
@@ -41,7 +41,7 @@ class AgentWentAway(Event, frozen=True, kw_only=True):
 
     agent_id: str
     away_state: str = "Away"
-    schema_version: int = 2
+    schema_version: Long = 2
 
     @property
     def key(self) -> str:

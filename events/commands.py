@@ -23,7 +23,7 @@ class ExportRequest(msgspec.Struct, frozen=True, kw_only=True):
     date_from: UtcDatetime | None = None
     date_to: UtcDatetime | None = None
     channels: tuple[str, ...] = ()
-    # The snapshot's time: closes presence intervals still running (semantics.md).
+    # The snapshot's time: closes presence intervals still running (docs/metrics.md).
     as_of: UtcDatetime | None = None
     # The e-mail of who asks: the Zendesk account exports are for administrators only.
     requester: str | None = None

@@ -1,7 +1,7 @@
 """Hootdesk conversation events, keyed by conversation id, and contact reference data."""
 from typing import Literal
 
-from events.base import Event
+from events.base import Event, Long
 
 ConversationStatus = Literal["New", "Pending", "Resolved"]
 # Who sent an outbound message: a human agent, a virtual agent, or an automated reply.
@@ -108,7 +108,7 @@ class CsatSent(_ConversationEvent, frozen=True, kw_only=True):
 
 
 class CsatAnswered(_ConversationEvent, frozen=True, kw_only=True):
-    score: int  # 1 to 5
+    score: Long  # 1 to 5
     follow_up_answer: str | None = None
 
 

@@ -2,7 +2,8 @@
 
 `TicketMetrics` goes to the compacted ticket-metrics topic, keyed by ticket id, each
 time a ticket's metrics change; `ConversationMetrics` likewise to the conversation-metrics
-topic, keyed by conversation id; `Rollup` to the agent- and team-rollup topics. The schema
+topic, keyed by conversation id; `Rollup` to the agent- and team-rollup topics;
+`HootdeskFigures` to the Hootdesk agent- and team-figures topics. The schema
 is generated from the Structs like the input events' (see `events.avro`) and committed as
 `events/schemas/deskstream.downstream.avsc` for consumers in other languages.
 """
@@ -26,7 +27,7 @@ class Minutes(msgspec.Struct, frozen=True, gc=False):
 
 
 class TicketMetrics(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    """Every metric of one ticket (semantics.md); None where a metric has no value yet."""
+    """Every metric of one ticket (docs/metrics.md); None where a metric has no value yet."""
 
     ticket_id: int
     created_at: UtcDatetime
@@ -85,6 +86,42 @@ class Rollup(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     full_resolution_minutes: Minutes
 
 
+class HootdeskFigures(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """All-time figures of a Hootdesk agent ("agent:ID") or team ("team:ID"), as the users
+    and teams exports count them (projections.hootdesk_figures), and an agent's presence now.
+
+    Published to the Hootdesk agent- and team-figures topics, keyed by `owner`, each time
+    one of its conversations or the agent's presence changes. Durations are whole seconds
+    (truncated) of exact sums; an average is a sum divided by the count beside it.
+    """
+
+    owner: str
+    conversations: int  # conversations the owner has figures from
+    first_reply_at: UtcDatetime | None
+    replies: int
+    contacts_helped: int
+    resolves_with_reply: int
+    resolves_without_reply: int
+    first_response_seconds: int
+    first_responses: int
+    resolution_seconds: int
+    resolutions: int
+    handle_seconds: int
+    handled_conversations: int  # the conversations locked, which handle_seconds adds up
+    no_reply_seconds: int
+    cherry_pick_seconds: int
+    tags_added: int
+    topics_added: int
+    csat_score_1: int
+    csat_score_2: int
+    csat_score_3: int
+    csat_score_4: int
+    csat_score_5: int
+    available: bool | None  # None for a team, and for an agent with no presence yet
+    away_state: str | None  # the away state's name while away
+    presence_since: UtcDatetime | None  # when the agent's current presence began
+
+
 class AvroCodec:
     """Schemaless Avro bytes of one downstream record type."""
 
@@ -105,10 +142,12 @@ class AvroCodec:
 TICKET_METRICS = AvroCodec(TicketMetrics)
 CONVERSATION_METRICS = AvroCodec(ConversationMetrics)
 ROLLUP = AvroCodec(Rollup)
+HOOTDESK_FIGURES = AvroCodec(HootdeskFigures)
 
 
 def schema_json() -> str:
     """Every record, as committed in SCHEMA_FILE (Minutes defined once, then named)."""
     named: set[str] = set()
-    records = [record_schema(cls, named, NAMESPACE) for cls in (TicketMetrics, ConversationMetrics, Rollup)]
+    records = [record_schema(cls, named, NAMESPACE)
+               for cls in (TicketMetrics, ConversationMetrics, Rollup, HootdeskFigures)]
     return json.dumps(records, indent=2) + "\n"

@@ -1,14 +1,14 @@
 """Zendesk-style ticket events, keyed by ticket id."""
 from typing import Literal
 
-from events.base import Event, UtcDatetime
+from events.base import Event, Long, UtcDatetime
 
 TicketStatus = Literal["new", "open", "pending", "hold", "solved", "closed"]
 SatisfactionScore = Literal["unoffered", "offered", "good", "bad"]
 
 
 class _TicketEvent(Event, frozen=True, kw_only=True):
-    ticket_id: int
+    ticket_id: Long
 
     @property
     def key(self) -> str:
@@ -18,8 +18,8 @@ class _TicketEvent(Event, frozen=True, kw_only=True):
 class TicketCreated(_TicketEvent, frozen=True, kw_only=True):
     """A ticket was created; its first comment (the description) comes with it."""
 
-    requester_id: int
-    submitter_id: int
+    requester_id: Long
+    submitter_id: Long
     subject: str = ""
     description: str = ""
     description_public: bool = True
@@ -27,11 +27,11 @@ class TicketCreated(_TicketEvent, frozen=True, kw_only=True):
     priority: str | None = None
     ticket_type: str | None = None
     via: str = "web"
-    group_id: int | None = None
-    assignee_id: int | None = None
-    organization_id: int | None = None
-    brand_id: int | None = None
-    schedule_id: int | None = None
+    group_id: Long | None = None
+    assignee_id: Long | None = None
+    organization_id: Long | None = None
+    brand_id: Long | None = None
+    schedule_id: Long | None = None
     tags: tuple[str, ...] = ()
     due_at: UtcDatetime | None = None
     external_id: str | None = None
@@ -40,24 +40,24 @@ class TicketCreated(_TicketEvent, frozen=True, kw_only=True):
 class TicketStatusChanged(_TicketEvent, frozen=True, kw_only=True):
     status: TicketStatus
     previous_status: TicketStatus | None = None
-    author_id: int | None = None
+    author_id: Long | None = None
 
 
 class TicketAssigneeChanged(_TicketEvent, frozen=True, kw_only=True):
-    assignee_id: int | None
-    previous_assignee_id: int | None = None
+    assignee_id: Long | None
+    previous_assignee_id: Long | None = None
 
 
 class TicketGroupChanged(_TicketEvent, frozen=True, kw_only=True):
-    group_id: int | None
-    previous_group_id: int | None = None
+    group_id: Long | None
+    previous_group_id: Long | None = None
 
 
 class TicketCommentAdded(_TicketEvent, frozen=True, kw_only=True):
     """A comment after creation; `public=False` is an internal note."""
 
-    comment_id: int
-    author_id: int
+    comment_id: Long
+    author_id: Long
     public: bool
     body: str = ""
 

@@ -53,6 +53,11 @@ class Account:
         self._agents[user_id] = known = user is not None and user.role in AGENT_ROLES
         return known
 
+    def schedules_without_hours(self) -> list[int]:
+        """Schedules with a version that has no working interval: every business
+        duration measured under that version is 0."""
+        return sorted(sid for sid, versions in self.schedules.items() if any(not v.intervals for v in versions))
+
     def last_change(self) -> datetime | None:
         """When the latest reference-data event happened."""
         return max((t for part in self.parts.values() if (t := last_change(part)) is not None), default=None)

@@ -22,6 +22,13 @@ contiguous run of local minutes. A run's working minutes come from a per-schedul
 sum over the week (`_Plan.prefix`, minute by minute, 20 KB) and prefix sums over merged
 holidays (bisect): O(1) per piece plus O(log holidays), never a loop over days or weeks.
 
+Spans of centuries (an as-of time far away, a wide event time window) don't cost a
+piece per year: from 2100, once the tz database's listed offset changes are over and only
+yearly rules remain, and past a schedule's last holiday, working time repeats every 400
+Gregorian years (`ERA`: dates, weekdays and the rules' changes all come back), so whole
+eras are counted once per schedule (`_Plan.era_worked`) and multiplied. A span's cost
+is thus bounded, whatever its length.
+
 Most measured spans (a ticket's waits) are hours or days long, so the pieces are also
 turned, once per schedule and ~45-day block, into running counts of working minutes per
 real minute (`_Plan.counts`, 256 KB): a span inside one block is then four reads, two
@@ -52,6 +59,12 @@ _SUNDAY = 3 * _DAY  # local minute of Sunday 1970-01-04 00:00, the origin of wee
 _BLOCK_BITS = 19  # offset-change cache blocks of 2**19 minutes (~364 days)
 _PROBE = 360  # probe every 6 h: assumes a zone never changes offset twice within 6 h
 _COUNT_BITS = 16  # running counts of working minutes kept per block of 2**16 minutes (~45 days)
+# 400 Gregorian years: 146 097 days, a whole number of weeks (20 871).
+ERA = 146_097 * _DAY
+# From 2100 every zone's offsets repeat each era (the explicit changes of the tz database
+# end in 2087, Morocco's); datetime ends in 9999: offsets later are read an era earlier.
+_RULES_FROM = (date(2100, 1, 1).toordinal() - _EPOCH_ORDINAL) * _DAY
+_LATEST = (date(9999, 1, 1).toordinal() - _EPOCH_ORDINAL) * _DAY
 
 
 class Schedule(msgspec.Struct, frozen=True, cache_hash=True):
@@ -165,6 +178,9 @@ def business_minutes_between(schedule: Schedule, lo: int, hi: int) -> int:
         counts = plan.counts.get(b) or plan.load_counts(b)
         base = b << _COUNT_BITS
         return counts[hi - base] - counts[lo - base]
+    eras = (hi - max(lo, plan.periodic_from)) // ERA
+    if eras > 0:  # the span ends with whole eras that repeat one another
+        return eras * plan.era_worked() + business_minutes_between(schedule, lo, hi - eras * ERA)
     return sum(plan.worked(first, last) for _, _, first, last in plan.pieces(lo, hi))
 
 
@@ -200,6 +216,8 @@ def _zone(name: str) -> tuple[ZoneInfo, dict]:
 
 def _offset(zone: ZoneInfo, minute: int) -> int:
     """UTC offset in whole minutes at the epoch `minute` (second-level historic offsets floor)."""
+    if minute >= _LATEST:
+        minute -= ((minute - _LATEST) // ERA + 1) * ERA
     return datetime.fromtimestamp(minute * 60, zone).utcoffset() // _MINUTE
 
 
@@ -224,7 +242,10 @@ def _load_block(zone: ZoneInfo, blocks: dict, b: int) -> tuple[list[int], list[i
 class _Plan:
     """Per-schedule prefix sums over local minutes counted from Sunday 1970-01-04 00:00 local."""
 
-    __slots__ = ("zone", "blocks", "pattern", "weekly", "prefix", "hol_starts", "hol_ends", "hol_before", "counts")
+    __slots__ = (
+        "zone", "blocks", "pattern", "weekly", "prefix", "hol_starts", "hol_ends", "hol_before", "counts",
+        "periodic_from", "era",
+    )
 
     def __init__(self, schedule: Schedule) -> None:
         self.zone, self.blocks = _zone(schedule.time_zone)
@@ -250,6 +271,10 @@ class _Plan:
         for lo, hi in days:
             self.hol_before.append(removed)
             removed += self.weekly_worked(hi) - self.weekly_worked(lo)
+        # The epoch minute from which working time repeats every era: a day after the last
+        # holiday in any time zone, and not before the zones' offsets do.
+        self.periodic_from = max(_RULES_FROM, (self.hol_ends[-1] + _SUNDAY + _DAY) if days else 0)
+        self.era: int | None = None  # working minutes in an era from `periodic_from`, when needed
 
     def weekly_worked(self, x: int) -> int:
         """Working minutes of the weekly pattern in [0, x) (negative for x < 0)."""
@@ -272,6 +297,13 @@ class _Plan:
         """Working minutes in the local minutes [first, last), holidays off."""
         worked = self.weekly_worked(last) - self.weekly_worked(first)
         return worked - self.holiday_worked(first, last) if self.hol_starts else worked
+
+    def era_worked(self) -> int:
+        """Working minutes in any era that starts at `periodic_from` or later."""
+        if self.era is None:
+            start = self.periodic_from
+            self.era = sum(self.worked(first, last) for _, _, first, last in self.pieces(start, start + ERA))
+        return self.era
 
     def load_counts(self, b: int) -> array:
         """counts[k]: working minutes in the first k real minutes of block `b` of 2**_COUNT_BITS."""

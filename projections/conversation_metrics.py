@@ -1,4 +1,4 @@
-"""A conversation's locks and the metrics derived from its state (semantics.md, Hootdesk).
+"""A conversation's locks and the metrics derived from its state (docs/metrics.md, Hootdesk).
 
 Locks: only human agents lock, and only a New or Pending conversation; a lock ends when
 its agent leaves, when another agent takes the conversation (a steal) or when the status
@@ -155,5 +155,5 @@ def _between(start: datetime | None, end: datetime | None) -> int | None:
 
 
 def seconds(duration: timedelta) -> int:
-    """Whole seconds, truncated (semantics.md)."""
+    """Whole seconds, truncated (docs/metrics.md)."""
     return int(duration.total_seconds())  # int() truncates

@@ -3,7 +3,8 @@
 The state keeps its timelines (statuses with their resolutions, locks, messages, handovers,
 topic and tag changes, CSAT steps) sorted by (time, event_id), plus the creation event and
 the time of the latest event. Folding is idempotent and order-free: a duplicate event adds
-a mark already there, and a late one is placed by its time. Locks, response times and the
+a mark already there, and a late one is placed by its time; of two copies of an event
+that differ, the first read counts (`projections.copies`). Locks, response times and the
 other metrics are derived from this state in `projections.conversation_metrics`.
 
 `fold` takes many events at once (replay groups a log's events by conversation), `apply`
@@ -11,8 +12,6 @@ one (the worker); `apply` is `fold` of one event, so the two can't disagree.
 """
 from collections.abc import Iterable
 from datetime import datetime
-from operator import attrgetter
-
 import msgspec
 
 from events import (
@@ -32,6 +31,7 @@ from events import (
     MessageTagRemoved,
     VirtualAgentHandedOver,
 )
+from projections.copies import merged
 
 _MARK = dict(frozen=True, array_like=True, gc=False)
 
@@ -165,7 +165,7 @@ def fold(state: ConversationState, events: Iterable[Event]) -> ConversationState
             added["statuses"].append(StatusMark(at, event_id, "New"))
     for timeline, marks in added.items():
         if marks:
-            changes[timeline] = _merged(getattr(state, timeline), marks)
+            changes[timeline] = merged(getattr(state, timeline), marks)
     if updated_at != state.updated_at:
         changes["updated_at"] = updated_at
     return msgspec.structs.replace(state, **changes) if changes else state
@@ -214,12 +214,6 @@ _TIMELINE_OF = {
     CsatSent: "csat", CsatAnswered: "csat",
 }
 _TIMELINES = ("statuses", "locks", "messages", "handovers", "topics", "tags", "csat")
-_order = attrgetter("at", "event_id")
-
-
-def _merged(marks: tuple, added: list) -> tuple:
-    """`marks` with `added`, in (time, event_id) order, each mark once."""
-    return tuple(sorted({*marks, *added}, key=_order))
 
 
 def current_labels(marks: Iterable[LabelMark]) -> list[LabelMark]:

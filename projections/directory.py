@@ -2,7 +2,7 @@
 
 Schedules and holidays keep every version with the time it took effect, because a
 business-minutes value uses the schedule in force when the value was recorded
-(semantics.md). Users, groups and organizations keep their latest version.
+(docs/metrics.md). Users, groups and organizations keep their latest version.
 """
 from datetime import date, datetime
 

@@ -1,5 +1,5 @@
 """Hootdesk rollups: per agent, contact, topic, tag and virtual agent, the counters and sums
-the catalogue exports list, counted from the activity inside a range (semantics.md).
+the catalogue exports list, counted from the activity inside a range (docs/metrics.md).
 
 Each conversation contributes a `Rollups` of its own (`conversation_rollups`), and rollups
 merge (`merge`): counters and durations add up, "how many distinct" figures are kept as
@@ -11,9 +11,9 @@ Owner keys: `("agent", id)`, `("contact", id)`, and for the exports with channel
 one key per item and channel: `("topic" | "tag" | "virtual_agent", id, medium, channel,
 channel display name)`.
 """
+import operator
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
-from functools import reduce
 
 import msgspec
 
@@ -27,8 +27,11 @@ ZERO = timedelta(0)
 ERROR_REASONS = frozenset({"intent not recognized", "error"})
 
 
-class Tally(msgspec.Struct, frozen=True, kw_only=True, gc=False):
-    """What one owner did in the range; every field merges (see `_merged`)."""
+class Tally(msgspec.Struct, frozen=True, kw_only=True, gc=False, omit_defaults=True):
+    """What one owner did in the range; every field merges (see `merge`).
+
+    The worker stores one per conversation and owner (projections.hootdesk_figures):
+    `omit_defaults` encodes only the few figures a conversation gives an owner."""
 
     first_at: datetime | None = None  # first outbound (agents), first inbound (contacts)
     replies: int = 0
@@ -70,28 +73,54 @@ class Tally(msgspec.Struct, frozen=True, kw_only=True, gc=False):
 Rollups = dict[tuple, Tally]
 
 
-def _merged(a: Tally, b: Tally) -> Tally:
-    changes = {}
-    for field in Tally.__struct_fields__:
-        x, y = getattr(a, field), getattr(b, field)
-        if field == "first_at":
-            changes[field] = min((v for v in (x, y) if v is not None), default=None)
-        elif field == "name":
-            changes[field] = max((v for v in (x, y) if v is not None), default=None)
-        elif field == "csat":
-            changes[field] = tuple(i + j for i, j in zip(x, y))
-        else:
-            changes[field] = x | y if isinstance(x, frozenset) else x + y
-    return Tally(**changes)
+def _earliest(x, y):
+    return y if x is None else x if y is None else min(x, y)
+
+
+def _latest(x, y):
+    return y if x is None else x if y is None else max(x, y)
+
+
+def _counts(x: tuple, y: tuple) -> tuple:
+    return tuple(i + j for i, j in zip(x, y))
+
+
+def _joined(x: set, y: frozenset) -> set:
+    x |= y  # in place: a set grown one part at a time stays linear in its size
+    return x
+
+
+_FIELDS = Tally.__struct_fields__
+# How each field merges, in field order: sets join, counters and durations add up.
+_MERGES = tuple(
+    {"first_at": _earliest, "name": _latest, "csat": _counts}.get(field)
+    or (_joined if isinstance(default, frozenset) else operator.add)
+    for field, default in zip(_FIELDS, msgspec.structs.astuple(Tally()))
+)
+
+
+def _opened(tally: Tally) -> list:
+    """A tally's fields as a list to merge into, its sets copied to mutable ones."""
+    return [set(value) if isinstance(value, frozenset) else value for value in msgspec.structs.astuple(tally)]
+
+
+def _closed(values: list) -> Tally:
+    return Tally(**{field: frozenset(value) if isinstance(value, set) else value
+                    for field, value in zip(_FIELDS, values)})
 
 
 def merge(parts: Iterable[Rollups]) -> Rollups:
-    """The rollups of all `parts` together."""
-    merged: Rollups = {}
+    """The rollups of all `parts` together, in time linear in their size."""
+    merging: dict[tuple, list] = {}
     for part in parts:
         for owner, tally in part.items():
-            merged[owner] = _merged(merged[owner], tally) if owner in merged else tally
-    return merged
+            values = merging.get(owner)
+            if values is None:
+                merging[owner] = _opened(tally)
+            else:
+                for index, (merged, value) in enumerate(zip(_MERGES, msgspec.structs.astuple(tally))):
+                    values[index] = merged(values[index], value)
+    return {owner: _closed(values) for owner, values in merging.items()}
 
 
 def rollups(conversations: Iterable[ConversationState], people: People,
@@ -104,7 +133,7 @@ def rollups(conversations: Iterable[ConversationState], people: People,
 def team_rollup(found: Rollups, people: People, team_id: str) -> Tally | None:
     """The team's figures: those of every agent having the team among its teams."""
     members = [tally for owner, tally in found.items() if owner[0] == "agent" and team_id in _teams(people, owner[1])]
-    return reduce(_merged, members) if members else None
+    return merge({None: tally} for tally in members)[None] if members else None
 
 
 def team_ids(found: Rollups, people: People) -> set[str]:

@@ -2,20 +2,20 @@
 
 The state keeps the agent's presence changes (Available, or Away with its away-state
 name) sorted by (time, event_id): a duplicate event adds a change already there and a late
-one is placed by its time, so folding is idempotent and order-free. The intervals are
+one is placed by its time, so folding is idempotent and order-free; of two copies of an
+event that differ, the first read counts (`projections.copies`). The intervals are
 derived at a snapshot: each change starts an interval that ends at the next change to
 another state; the interval still running is closed at the snapshot's as-of time, and
-changes after it are left out (semantics.md).
+changes after it are left out (docs/metrics.md).
 
 `fold` takes many events at once (replay), `apply` one (the worker), as for conversations.
 """
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from operator import attrgetter
-
 import msgspec
 
 from events import AgentWentAvailable, AgentWentAway, Event
+from projections.copies import merged
 
 AVAILABLE, AWAY = "Available", "Away"
 ZERO = timedelta(0)
@@ -75,7 +75,7 @@ def fold(state: PresenceState, events: Iterable[Event]) -> PresenceState:
     added = [mark for event in events if (mark := _mark(event, state.agent_id)) is not None]
     if not added:
         return state
-    changes = tuple(sorted({*state.changes, *added}, key=attrgetter("at", "event_id")))
+    changes = merged(state.changes, added)
     return state if changes == state.changes else msgspec.structs.replace(state, changes=changes)
 
 

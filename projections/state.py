@@ -20,6 +20,7 @@ from projections import hootdesk_directory
 from projections import presence as presence_fold
 from projections import tickets as ticket_fold
 from projections.account import Account
+from projections.copies import Copies
 from projections.conversations import ConversationState
 from projections.directory import Directory
 from projections.hootdesk_directory import HOOTDESK_REFERENCE_TYPES, HootdeskPart, People
@@ -49,6 +50,12 @@ class ProjectionState:
         self._pending: defaultdict[int, list[Event]] = defaultdict(list)
         self._pending_conversations: defaultdict[str, list[Event]] = defaultdict(list)
         self._pending_presence: defaultdict[str, list[Event]] = defaultdict(list)
+        # Later copies of an event, dropped and counted.
+        self.copies = Copies()
+        self._references: dict[str, Event] = {}  # reference-data events folded, by id
+        # For a replay to report: by ticket or conversation id, the events of one whose
+        # creation is not among them (left out of the exports).
+        self.uncreated: dict[str, dict[int | str, int]] = {"ticket": {}, "conversation": {}}
 
     def apply(self, event: Event) -> None:
         self.fold((event,))
@@ -63,6 +70,8 @@ class ProjectionState:
             if kind in TICKET_TYPES:
                 pending[event.ticket_id].append(event)
             elif kind in DIRECTORY_TYPES:
+                if self._seen(event):
+                    continue
                 key = event.key
                 current = self.directory_parts.get(key) or directory_fold.initial()
                 self.directory_parts[key] = directory_fold.apply(current, event)
@@ -71,6 +80,8 @@ class ProjectionState:
             elif kind in CONVERSATION_TYPES:
                 self._pending_conversations[event.conversation_id].append(event)
             elif kind in HOOTDESK_REFERENCE_TYPES:
+                if self._seen(event):
+                    continue
                 key = event.key
                 current = self.hootdesk_parts.get(key) or hootdesk_directory.initial()
                 self.hootdesk_parts[key] = hootdesk_directory.apply(current, event)
@@ -78,20 +89,46 @@ class ProjectionState:
                 self._pending_presence[event.agent_id].append(event)
         return count
 
+    def _seen(self, event: Event) -> bool:
+        """Whether a reference-data event is an identical copy of one folded before
+        (counted; a differing copy is the directory fold's to settle)."""
+        first = self._references.setdefault(event.event_id, event)
+        copy = first is not event and first == event
+        self.copies.duplicates += copy
+        return copy
+
+    def settle(self) -> None:
+        """Fold every pending event now."""
+        self.tickets, self.conversations, self.presence  # noqa: B018 (folded when read)
+
     @property
     def tickets(self) -> dict[int, TicketState]:
         """Every ticket's state, with the events applied so far."""
-        return _with_pending(self._tickets, self._pending, ticket_fold)
+        return self._with_pending(self._tickets, self._pending, ticket_fold, "ticket")
 
     @property
     def conversations(self) -> dict[str, ConversationState]:
         """Every conversation's state, with the events applied so far."""
-        return _with_pending(self._conversations, self._pending_conversations, conversation_fold)
+        return self._with_pending(self._conversations, self._pending_conversations, conversation_fold, "conversation")
 
     @property
     def presence(self) -> dict[str, PresenceState]:
         """Every agent's presence, with the events applied so far."""
-        return _with_pending(self._presence, self._pending_presence, presence_fold)
+        return self._with_pending(self._presence, self._pending_presence, presence_fold)
+
+    def _with_pending(self, states: dict, pending: dict[object, list[Event]], fold, entity: str = "") -> dict:
+        """`states` with each entity's pending events folded in by the `fold` module;
+        for an `entity` that must be created, those of one that isn't are counted."""
+        for entity_id in list(pending):
+            # Popped, so each entity's events are freed right after they are folded, while
+            # still in cache, and their memory takes the new states: freeing a whole log's
+            # events at the end was slower and grew the process by their size.
+            events = self.copies.distinct(pending.pop(entity_id))
+            current = states.get(entity_id) or fold.initial(entity_id)
+            states[entity_id] = state = fold.fold(current, events)
+            if entity and not _created(state):
+                self.uncreated[entity][entity_id] = self.uncreated[entity].get(entity_id, 0) + len(events)
+        return states
 
     @cached_property
     def people(self) -> People:
@@ -135,13 +172,5 @@ class ProjectionState:
                 yield state
 
 
-def _with_pending(states: dict, pending: dict[object, list[Event]], fold) -> dict:
-    """`states` with each entity's pending events folded in by the `fold` module."""
-    for entity_id in list(pending):
-        # Popped, so each entity's events are freed right after they are folded, while
-        # still in cache, and their memory takes the new states: freeing a whole log's
-        # events at the end was slower and grew the process by their size.
-        events = pending.pop(entity_id)
-        current = states.get(entity_id) or fold.initial(entity_id)
-        states[entity_id] = fold.fold(current, events)
-    return states
+def _created(state: TicketState | ConversationState) -> bool:
+    return getattr(state, "created_at", None) is not None or getattr(state, "creation", None) is not None

@@ -1,4 +1,4 @@
-"""Ticket metrics derived from a ticket's state and the account (semantics.md).
+"""Ticket metrics derived from a ticket's state and the account (docs/metrics.md).
 
 Durations run from the ticket's `created_at` and count closed status segments only. Each
 is measured exactly and rounded to the nearest minute, half up, as Zendesk's Ticket

@@ -3,7 +3,8 @@
 The state keeps the timelines the metrics are measured on (statuses, assignees, groups,
 comments) sorted by (time, event_id), plus the latest value of every other field. Folding
 is idempotent and order-free: a duplicate event finds its mark already there, and a late
-event is placed by its time, so any order of the same events gives the same state.
+event is placed by its time, so any order of the same events gives the same state. Of
+two copies of an event that differ, the first read counts (`projections.copies`).
 Metrics are derived from this state in `projections.ticket_metrics`.
 
 `fold` takes many events at once (replay groups a log's events by ticket), `apply` one
@@ -11,7 +12,7 @@ Metrics are derived from this state in `projections.ticket_metrics`.
 """
 from collections.abc import Iterable
 from datetime import datetime
-from operator import attrgetter, itemgetter, lt
+from operator import itemgetter
 
 import msgspec
 
@@ -27,6 +28,7 @@ from events import (
     TicketStatusChanged,
     TicketTagsChanged,
 )
+from projections.copies import merged
 
 FieldValue = str | tuple[str, ...] | None
 
@@ -153,7 +155,7 @@ def fold(state: TicketState, events: Iterable[Event]) -> TicketState:
     timelines = {"statuses": statuses, "assignees": assignees, "groups": groups, "comments": comments}
     for timeline, marks in timelines.items():
         if marks:
-            changes[timeline] = _merged(getattr(state, timeline), marks)
+            changes[timeline] = merged(getattr(state, timeline), marks)
     if values:
         changes["fields"], changes["field_stamps"] = _latest_values(state, values)
     if updated_at != state.updated_at:
@@ -178,35 +180,23 @@ def _created_fields(event: TicketCreated) -> dict[str, FieldValue]:
     }
 
 
-# (time, event_id): the order of marks and field values, read in C.
-_at = attrgetter("at")
-_order = attrgetter("at", "event_id")
-_stamp = itemgetter(0)
-
-
-def _merged(marks: tuple, added: list) -> tuple:
-    """`marks` with `added`, in (time, event_id) order, each mark once."""
-    times = list(map(_at, (*marks[-1:], *added)))
-    if all(map(lt, times, times[1:])):
-        # The usual case: each mark strictly later than the one before, so in order and
-        # none twice (a mark seen twice has the same time).
-        return (*marks, *added)
-    return tuple(sorted({*marks, *added}, key=_order))
+_stamp = itemgetter(0)  # (time, event_id): the order of field values, read in C
 
 
 def _latest_values(state: TicketState, values: list) -> tuple[dict, dict]:
     """Each field takes the value of its latest event by (time, event_id): the new
-    `fields` and `field_stamps`."""
+    `fields` and `field_stamps`. A copy of an event already applied (same stamp) changes
+    nothing, so the first read of a conflicting event counts."""
     fields, stamps = dict(state.fields), dict(state.field_stamps)
     newest = max(stamps.values(), default=None)
-    for stamp, changed in sorted(values, key=_stamp):
-        if newest is None or newest <= stamp:  # the usual case: later than every value so far
+    for stamp, changed in sorted(values, key=_stamp):  # a stable sort: copies stay in read order
+        if newest is None or newest < stamp:  # the usual case: later than every value so far
             fields.update(changed)
             stamps.update(dict.fromkeys(changed, stamp))
             newest = stamp
             continue
         for name, value in changed.items():
-            if stamps.get(name, stamp) <= stamp:
+            if name not in stamps or stamps[name] < stamp:
                 fields[name], stamps[name] = value, stamp
     return fields, stamps
 

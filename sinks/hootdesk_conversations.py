@@ -1,7 +1,7 @@
 """`hootdesk-resolved` and `hootdesk-open`: one row per conversation (spec §3.1, §3.2).
 
 Resolved conversations are those first resolved in the range; open ones are New or
-Pending at the snapshot's as-of time, whatever the range (semantics.md). Both give the values at the
+Pending at the snapshot's as-of time, whatever the range (docs/metrics.md). Both give the values at the
 snapshot: the resolution columns describe the latest resolution, and are empty while a
 reopened conversation is not resolved again. The open export has the resolved export's
 columns without Resolution Reason, Resolve Comment, Resolve Trigger and the four CSAT

@@ -1,5 +1,5 @@
 """`hootdesk-presence`: one row per presence interval of an agent that overlaps the range
-(spec §3.8, semantics.md).
+(spec §3.8, docs/metrics.md).
 
 An interval starting or ending outside the range is listed whole, with its full duration;
 the one still running is closed at the snapshot's as-of time. Presence is not tied to a

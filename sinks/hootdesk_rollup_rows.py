@@ -1,7 +1,7 @@
 """What the Hootdesk rollup exports share: the rollups of a request and their rows.
 
 The rollups count the activity inside the request's range, on the conversations of the
-channels asked for (semantics.md): the channel filter of an export without a channel
+channels asked for (docs/metrics.md): the channel filter of an export without a channel
 column restricts what is counted, not which rows exist.
 """
 from collections.abc import Callable

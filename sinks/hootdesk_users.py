@@ -1,5 +1,5 @@
 """`hootdesk-users`: one row per agent with at least one presence interval overlapping the
-range, with its figures for the range (spec §3.9, semantics.md).
+range, with its figures for the range (spec §3.9, docs/metrics.md).
 
 Available and Away Time are the agent's presence clipped to the range; the other figures
 are the agent's rollup of the conversation activity inside the range

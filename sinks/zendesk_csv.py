@@ -1,7 +1,7 @@
 """`zendesk-csv`: the CSV ticket export of Zendesk's account data export (spec §6.2).
 
 One row per live ticket whose last update is in the range, with the spec's 40 columns in
-its order. Values are those at the time of the export: names where semantics.md says
+its order. Values are those at the time of the export: names where docs/metrics.md says
 names (the id when the directory does not know it), display names for status, priority,
 type, channel and satisfaction, times in the request's time zone as ISO 8601 with offset
 to the second, durations from the ticket metrics; an empty cell where a value does not

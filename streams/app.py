@@ -60,11 +60,18 @@ class Runtime:
         self.conversation_metrics_topic = topic(settings.conversation_metrics_topic)
         self.agent_rollups_topic = topic(settings.agent_rollups_topic)
         self.team_rollups_topic = topic(settings.team_rollups_topic)
+        self.agent_figures_topic = topic(settings.agent_figures_topic)
+        self.team_figures_topic = topic(settings.team_figures_topic)
         # Ticket contributions re-keyed by owner (agent or group): the group_by step
         # that brings every ticket of one owner to the owner's rollup partition. Faust's
         # own topic, which the worker creates.
         self.rollup_changes_topic = self.app.topic(
             f"{settings.app_id}-rollup-changes", partitions=partitions, internal=True, **RAW
+        )
+        # Conversation contributions and presence re-keyed by Hootdesk owner (agent:ID,
+        # team:ID), the same step for the Hootdesk figures.
+        self.figure_changes_topic = self.app.topic(
+            f"{settings.app_id}-hootdesk-figure-changes", partitions=partitions, internal=True, **RAW
         )
 
         def table(name: str, help: str):
@@ -80,3 +87,7 @@ class Runtime:
         self.people = table(
             "people", "Hootdesk reference key (contact:c1, agent:a1, team:t1) -> that entity's fragment (msgpack).")
         self.presence = table("presence", "Agent id -> the agent's presence changes (msgpack).")
+        self.hootdesk_figures = table(
+            "hootdesk_figures",
+            "Hootdesk owner (agent:ID, team:ID) -> the latest contribution of each of its conversations, "
+            "and an agent's presence now (msgpack).")

@@ -73,14 +73,20 @@ def append_audit(folder: Path, record: ExportAudited) -> None:
     """Append one line to the folder's audit file, never rewriting what is there.
 
     One write of a whole line to a file opened for appending: two replays writing to
-    the same folder can't interleave their lines.
+    the same folder can't interleave their lines. A symbolic link in its place is
+    refused (OSError), as the exports refuse one: the line would land wherever it points.
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    handle = os.open(folder / AUDIT_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    path = folder / AUDIT_FILE
     try:
-        os.write(handle, msgspec.json.encode(record) + b"\n")
-    finally:
-        os.close(handle)
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o666)
+        try:
+            os.write(handle, msgspec.json.encode(record) + b"\n")
+        finally:
+            os.close(handle)
+    except OSError as exc:
+        reason = "it is a symbolic link; remove it" if path.is_symlink() else exc.strerror or str(exc)
+        raise ExportFailed(f"could not append to the export audit log {path}: {reason}") from None
 
 
 def write_audited(state: ProjectionState, names: Sequence[str], request: ExportRequest, out: Path,
@@ -105,7 +111,7 @@ def write_audited(state: ProjectionState, names: Sequence[str], request: ExportR
         try:
             (result,) = write_exports(state, [name], resolved, out)
         except (OSError, ValueError) as exc:
-            with suppress(OSError):  # an unwritable folder takes no audit line either
+            with suppress(ExportFailed):  # an unwritable folder takes no audit line either
                 append_audit(out, audited(asked[name], "failed", clock(), reason=str(exc)))
             raise ExportFailed(f"could not write {name} into {out}: {exc}") from None
         append_audit(out, audited(asked[name], "ok", clock(), result=result))

@@ -1,10 +1,7 @@
 """What the worker does with a batch of input messages: decode, route, fold, store, publish."""
-import weakref
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 import msgspec
-from faust.streams import _current_event
 from faust.types import EventT
 
 from events import Event, codec
@@ -19,6 +16,7 @@ from projections import tickets as ticket_fold
 from projections.account import Account
 from projections.conversation_record import conversation_record
 from projections.conversations import ConversationState
+from projections.copies import Copies
 from projections.directory import Directory
 from projections.hootdesk_directory import HOOTDESK_REFERENCE_TYPES, HootdeskPart, People
 from projections.presence import PresenceState
@@ -26,6 +24,8 @@ from projections.state import CONVERSATION_TYPES, DIRECTORY_TYPES, PRESENCE_TYPE
 from projections.ticket_metrics import ticket_metrics
 from projections.tickets import TicketState
 from streams.app import Runtime
+from streams.hootdesk_figures import send_figure_changes
+from streams.table_entries import source
 from streams.topics import input_topic
 
 _encoder = msgspec.msgpack.Encoder()
@@ -60,19 +60,8 @@ def decode_presence(data: bytes) -> PresenceState:
     return _presence_decoder.decode(data)
 
 
-@contextmanager
-def source(event: EventT) -> Iterator[None]:
-    """Make `event` the stream's current event while its entity's table entry is used.
-
-    A Faust table finds an entry's partition (for RocksDB and for the changelog) from the
-    current event, which a batch from `take_events` does not set: each entry gets the
-    event it comes from, so it lands in the partition of that event's key.
-    """
-    token = _current_event.set(weakref.ref(event))
-    try:
-        yield
-    finally:
-        _current_event.reset(token)
+# The worker only drops the copies; replay reports them in its summary.
+_copies = Copies()
 
 
 def _folded(table, batches: dict[str, list[Event]], last: dict[str, EventT], decode, initial, fold) -> list[tuple]:
@@ -83,7 +72,8 @@ def _folded(table, batches: dict[str, list[Event]], last: dict[str, EventT], dec
         with source(last[key]):
             stored = table.get(key)
             before = decode(stored) if stored is not None else initial(batch[0])
-            after = fold(before, batch)
+            # Copies of an event in one batch: the first read kept, as replay keeps it.
+            after = fold(before, _copies.distinct(batch))
             if after != before:  # else only re-delivered events: nothing to store or publish
                 table[key] = encode_state(after)
                 changed.append((before, after))
@@ -151,7 +141,7 @@ class Processor:
         for received in batch:
             message = received.message
             try:
-                event = codec.decode(message.value)
+                event = codec.decode(message.value, self.runtime.settings.time_window)
             except EventDecodeError as exc:
                 await self.dead_letter(message, str(exc))
                 continue
@@ -162,13 +152,15 @@ class Processor:
                 await topic.send(key=event.key.encode(), value=message.value)
                 continue
             events.append((event, received))
-        tickets, conversations = self.apply(events)
+        tickets, conversations, presence = self.apply(events)
         self.publish(tickets)
         self.publish_conversations(conversations)
+        if conversations or presence:
+            send_figure_changes(self.runtime, conversations, presence, self.people())
 
-    def apply(self, events: list[tuple[Event, EventT]]) -> tuple[list, list]:
-        """Fold the events into their tables; the tickets and the conversations that
-        changed, before and after.
+    def apply(self, events: list[tuple[Event, EventT]]) -> tuple[list, list, list]:
+        """Fold the events into their tables; the tickets, the conversations and the
+        agents' presence that changed, before and after.
 
         No await in here: a snapshot sees all of a batch or none of it.
         """
@@ -199,9 +191,9 @@ class Processor:
                           lambda event: ticket_fold.initial(event.ticket_id), ticket_fold.fold)
         conversations = _folded(self.runtime.conversations, by_conversation, last, decode_conversation,
                                 lambda event: conversation_fold.initial(event.conversation_id), conversation_fold.fold)
-        _folded(self.runtime.presence, by_agent, last, decode_presence,
-                lambda event: presence_fold.initial(event.agent_id), presence_fold.fold)
-        return tickets, conversations
+        presence = _folded(self.runtime.presence, by_agent, last, decode_presence,
+                           lambda event: presence_fold.initial(event.agent_id), presence_fold.fold)
+        return tickets, conversations, presence
 
 
     def _apply_reference(self, event: Event) -> None:

@@ -5,14 +5,15 @@ This is the reference every streaming result must equal byte for byte.
 import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from itertools import chain
 from datetime import datetime
+from itertools import chain
 from pathlib import Path
 
 import msgspec
 
 from events import Event
-from events.errors import SourceError
+from events.base import DEFAULT_TIME_WINDOW, TimeWindow
+from events.errors import ErrorHandler, NoteHandler
 from events.log import read_log
 from projections.state import ProjectionState
 
@@ -20,22 +21,38 @@ SOURCES = ("events", "zendesk-api")
 
 
 class ReplayStats(msgspec.Struct):
-    applied: int = 0
+    read: int = 0  # events read from the logs
     after_as_of: int = 0  # events later than the as-of time, left out of the snapshot
+    duplicates: int = 0  # identical copies of an event read before, ignored
+    conflicts: int = 0  # differing copies of an event read before, ignored
+    uncreated: int = 0  # events of tickets and conversations whose creation is not in the log
+
+    @property
+    def applied(self) -> int:
+        return self.read - self.after_as_of - self.duplicates - self.conflicts - self.uncreated
+
+    def count_state(self, state: ProjectionState) -> None:
+        """Take the counts only a folded state knows."""
+        self.duplicates, self.conflicts = state.copies.duplicates, state.copies.conflicts
+        self.uncreated = sum(n for entities in state.uncreated.values() for n in entities.values())
 
 
 def read_source(
     paths: list[Path],
     source: str,
-    on_error: Callable[[SourceError], None],
+    on_error: ErrorHandler,
     on_progress: Callable[[int], None] | None = None,
+    on_note: NoteHandler | None = None,
+    window: TimeWindow = DEFAULT_TIME_WINDOW,
 ) -> Iterator[Event]:
-    """Events from event logs (NDJSON or Avro), or from one Zendesk API dump folder."""
+    """Events from event logs (NDJSON or Avro, gzip-compressed or not, "-" for stdin),
+    or from Zendesk API dump folders (which tell `on_note` what they hold); events dated
+    outside `window` are bad records."""
     if source == "zendesk-api":
         from events.zendesk_api import read_zendesk_api
 
-        return chain.from_iterable(read_zendesk_api(Path(folder), on_error) for folder in paths)
-    return chain.from_iterable(read_log(Path(path), on_error, on_progress) for path in paths)
+        return chain.from_iterable(read_zendesk_api(Path(folder), on_error, on_note, window) for folder in paths)
+    return chain.from_iterable(read_log(Path(path), on_error, on_progress, window) for path in paths)
 
 
 @contextmanager
@@ -62,17 +79,20 @@ def collector_paused() -> Iterator[None]:
 
 
 def fold(events: Iterable[Event], as_of: datetime | None, stats: ReplayStats) -> ProjectionState:
-    """Fold events into every projection, leaving out those after `as_of`."""
+    """Fold events into every projection, leaving out those after `as_of`; `stats` counts."""
     state = ProjectionState()
     if as_of is not None:
         events = _until(as_of, events, stats)
-    stats.applied += state.fold(events)
+    stats.read += state.fold(events)
+    state.settle()  # so that the counts below are known before any export is written
+    stats.count_state(state)
     return state
 
 
 def _until(as_of: datetime, events: Iterable[Event], stats: ReplayStats) -> Iterator[Event]:
     for event in events:
         if event.occurred_at > as_of:
+            stats.read += 1
             stats.after_as_of += 1
         else:
             yield event

@@ -1,15 +1,21 @@
 """The one settings object, read from DESKSTREAM_* environment variables and CLI flags."""
 import os
+import re
+from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
+from events.base import DEFAULT_TIME_WINDOW, TimeWindow
 from sinks.access import AccessPolicy
 
 ENV_PREFIX = "DESKSTREAM_"
 PROCESSING_GUARANTEES = ("at_least_once", "exactly_once")
 STORES = ("rocksdb://", "memory://")
+# One broker of DESKSTREAM_BROKER_URL: kafka://HOST[:PORT], HOST a name, an IPv4 or an [IPv6].
+BROKER = re.compile(r"(?:[a-z]+://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::\d{1,5})?")
 
 
 class SettingsError(Exception):
@@ -23,6 +29,21 @@ def _to_path(kind: type, value: object) -> Path:
     if kind is Path and isinstance(value, (str, Path)):
         return Path(value)
     raise NotImplementedError(kind)
+
+
+@lru_cache(maxsize=8)  # read for every message the worker decodes
+def _time_window(text: str) -> TimeWindow:
+    try:
+        start, end = (date.fromisoformat(day) for day in text.split("/"))
+    except ValueError:
+        start = end = None
+    # Years 1900 to 9998 leave business-hours arithmetic room around both ends.
+    if start is None or not date(1900, 1, 1) <= start < end <= date(9999, 1, 1):
+        raise SettingsError(
+            f"{ENV_PREFIX}EVENT_TIME_WINDOW: expected two days as start/end, start first, between "
+            f"1900-01-01 and 9999-01-01, such as '{DEFAULT_TIME_WINDOW}', got {text!r}"
+        )
+    return TimeWindow(*(datetime.combine(day, datetime.min.time(), UTC) for day in (start, end)))
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -42,6 +63,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     conversation_metrics_topic: str = "deskstream.conversation-metrics"
     agent_rollups_topic: str = "deskstream.agent-rollups"
     team_rollups_topic: str = "deskstream.team-rollups"
+    agent_figures_topic: str = "deskstream.hootdesk-agent-figures"
+    team_figures_topic: str = "deskstream.hootdesk-team-figures"
     partitions: int = 4
     # "rocksdb://" keeps tables on disk under data_dir; "memory://" rebuilds them from
     # their changelogs at every start.
@@ -67,6 +90,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Seconds the producer holds messages to send them together (Kafka's linger.ms):
     # one produce request per batch instead of one per message.
     producer_linger: float = 0.02
+    # Events dated outside these days (ISO 8601 `start/end`, end excluded) are bad records.
+    event_time_window: str = str(DEFAULT_TIME_WINDOW)
 
     def __post_init__(self) -> None:
         try:
@@ -83,6 +108,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             )
         if self.store not in STORES:
             raise SettingsError(f"{ENV_PREFIX}STORE: expected one of {', '.join(STORES)}, got {self.store!r}")
+        if not all(BROKER.fullmatch(url) for url in self.broker_url.split(";")):
+            raise SettingsError(
+                f"{ENV_PREFIX}BROKER_URL: expected kafka://HOST:PORT, several separated by ';', got {self.broker_url!r}"
+            )
         if self.partitions < 1:
             raise SettingsError(f"{ENV_PREFIX}PARTITIONS: expected at least 1, got {self.partitions}")
         if self.batch_size < 1:
@@ -91,6 +120,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError(f"{ENV_PREFIX}BATCH_WAIT: expected seconds above 0, got {self.batch_wait}")
         if self.producer_linger < 0:
             raise SettingsError(f"{ENV_PREFIX}PRODUCER_LINGER: expected seconds, 0 or more, got {self.producer_linger}")
+        _time_window(self.event_time_window)
         if any("@" in domain or " " in domain for domain in self._admin_domains()):
             raise SettingsError(
                 f"{ENV_PREFIX}EXPORT_ADMIN_DOMAINS: expected e-mail domains separated by commas such as "
@@ -99,6 +129,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
     def _admin_domains(self) -> frozenset[str]:
         return frozenset(d.strip().lower() for d in self.export_admin_domains.split(",") if d.strip())
+
+    @property
+    def time_window(self) -> TimeWindow:
+        """`event_time_window` as the times the codec accepts."""
+        return _time_window(self.event_time_window)
 
     @property
     def access_policy(self) -> AccessPolicy:

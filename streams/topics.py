@@ -38,6 +38,8 @@ def topic_specs(settings: Settings) -> dict[str, tuple[int, dict[str, str]]]:
         settings.conversation_metrics_topic: (settings.partitions, compacted),
         settings.agent_rollups_topic: (settings.partitions, compacted),
         settings.team_rollups_topic: (settings.partitions, compacted),
+        settings.agent_figures_topic: (settings.partitions, compacted),
+        settings.team_figures_topic: (settings.partitions, compacted),
     }
 
 

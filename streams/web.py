@@ -20,7 +20,7 @@ from aiohttp.web import FileResponse
 
 from events.commands import ExportRequest, SnapshotRequested
 from sinks.registry import EXPORTS
-from streams.commands.params import check_time_zone, parse_instant
+from streams.commands.params import check_range, check_time_zone, parse_instant
 from streams.settings import ENV_PREFIX, Settings, SettingsError
 
 AS_HEADER = "X-Deskstream-As"
@@ -39,11 +39,13 @@ def snapshot_request(export: str, query, time_zone: str = "UTC", requester: str 
         value = query.get(name)
         return None if value is None else parse_instant(value, zone, end_of_day)
 
+    date_from, date_to = instant("from"), instant("to", end_of_day=True)
+    check_range(date_from, date_to)
     request = ExportRequest(
         export=export,
         time_zone=zone,
-        date_from=instant("from"),
-        date_to=instant("to", end_of_day=True),
+        date_from=date_from,
+        date_to=date_to,
         channels=tuple(query.getall("channel", ())),
         as_of=instant("as_of"),
         requester=requester,

@@ -4,6 +4,7 @@ import msgspec
 from events.commands import ExportReady, command_decoder
 from streams.app import Runtime
 from streams.audit import Clock, audited_answer, wall_clock
+from streams.hootdesk_figures import roll_up_figures
 from streams.processing import Processor
 from streams.settings import Settings
 from streams.snapshots import encode_ready, take_snapshot
@@ -35,6 +36,12 @@ class Worker:
                 processor.roll_up(events)
                 yield len(events)
 
+        @app.agent(runtime.figure_changes_topic, name="hootdesk-figures")
+        async def figure_changes(stream):
+            async for events in stream.take_events(size, within=wait):
+                roll_up_figures(runtime, events)
+                yield len(events)
+
         @app.agent(runtime.command_topic, name="commands")
         async def commands(stream):
             async for event in stream.events():
@@ -51,6 +58,7 @@ class Worker:
                 yield ready
 
         self.agents = {
-            "tickets": tickets, "conversations": conversations, "rollups": rollup_changes, "commands": commands,
+            "tickets": tickets, "conversations": conversations, "rollups": rollup_changes,
+            "hootdesk-figures": figure_changes, "commands": commands,
         }
         register_views(self)

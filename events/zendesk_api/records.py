@@ -15,7 +15,6 @@ import msgspec
 from events.errors import RAW_LIMIT, ErrorHandler, SourceError
 
 
-
 class BadRecord(ValueError):
     """An object (or one event inside it) can't be converted; the message is the reason."""
 
@@ -27,19 +26,33 @@ class Record(NamedTuple):
     line: int
     obj: dict[str, Any]
     raw: str
+    item: str = ""  # where in its line, when a line holds many: "tickets[3]"
 
     def error(self, reason: str) -> SourceError:
-        return SourceError(self.source, self.line, reason, self.raw)
+        reason = f"{self.item}: {reason}" if self.item else reason
+        return SourceError(self.source, self.line, reason, self.raw, kind=kind_of(reason))
+
+
+def kind_of(reason: str) -> str:
+    """A reason without the value or the ids it names, to count errors by:
+    "expected integer `ticket_id`, got 'abc'" -> "expected integer `ticket_id`"."""
+    return re.sub(r"\d+", "N", reason.split(", got ")[0])
 
 
 def read_records(path: Path, singular: str, on_error: ErrorHandler) -> Iterator[Record]:
     """The objects of one NDJSON file, in file order; bad lines go to `on_error`.
 
-    A line may also be wrapped the way the account JSON export writes it,
-    `{"ticket": {...}}`: the single key named after the resource is unwrapped.
+    Besides one object a line, a line may hold an object wrapped the way the account
+    JSON export writes it, `{"ticket": {...}}`, or a whole API page as the API returns
+    it, `{"tickets": [...], "next_page": ...}`; a file may also be one JSON document
+    printed over many lines (such a page saved through `jq .`).
     """
-    with path.open("rb") as lines:
-        for number, line in enumerate(lines, start=1):
+    source = str(path)
+    with path.open("rb") as file:
+        pretty = file.readline().strip() in (b"{", b"[")
+        file.seek(0)
+        lines = [(1, file.read())] if pretty else enumerate(file, start=1)
+        for number, line in lines:
             if not line.strip():
                 continue
             raw = line.decode("utf-8", errors="replace").rstrip("\r\n")[:RAW_LIMIT]
@@ -47,14 +60,28 @@ def read_records(path: Path, singular: str, on_error: ErrorHandler) -> Iterator[
                 obj = msgspec.json.decode(line)
             except msgspec.DecodeError as exc:
                 reason = str(exc).removeprefix("JSON is malformed: ")
-                on_error(SourceError(path.name, number, f"malformed JSON: {reason}", raw))
+                on_error(SourceError(source, number, f"malformed JSON: {reason}", raw, kind="malformed JSON"))
                 continue
-            if isinstance(obj, dict) and len(obj) == 1 and isinstance(obj.get(singular), dict):
-                obj = obj[singular]
-            if not isinstance(obj, dict):
-                on_error(SourceError(path.name, number, f"expected a JSON object, got {show(obj)}", raw))
-                continue
-            yield Record(path.name, number, obj, raw)
+            for where, obj in _objects(obj, singular):
+                if where:
+                    raw = msgspec.json.encode(obj).decode()[:RAW_LIMIT]
+                if not isinstance(obj, dict):
+                    reason = f"{where}: " * bool(where) + f"expected a JSON object, got {show(obj)}"
+                    on_error(SourceError(source, number, reason, raw, kind="expected a JSON object"))
+                    continue
+                yield Record(source, number, obj, raw, where)
+
+
+def _objects(obj: Any, singular: str) -> list[tuple[str, Any]]:
+    """The API objects a line holds, each with where it is in the line ("" for the line)."""
+    plural = f"{singular}s"
+    if isinstance(obj, dict) and len(obj) == 1 and isinstance(obj.get(singular), dict):
+        return [("", obj[singular])]
+    if isinstance(obj, dict) and "id" not in obj and isinstance(obj.get(plural), list):
+        return [(f"{plural}[{i}]", item) for i, item in enumerate(obj[plural])]
+    if isinstance(obj, list):
+        return [(f"[{i}]", item) for i, item in enumerate(obj)]
+    return [("", obj)]
 
 
 def show(value: Any) -> str:

@@ -79,12 +79,14 @@ def _schedule(obj: dict, is_default: bool) -> ScheduleUpserted:
     )
 
 
-def _holiday(obj: dict, schedule_times: dict[int, datetime]) -> HolidayUpserted:
+def _holiday(obj: dict, schedule_times: dict[int, datetime], rejected: dict[int, str]) -> HolidayUpserted:
     holiday_id = required(as_int, obj, "id")
     schedule_id = required(as_int, obj, "schedule_id")
     start, end = required(as_date, obj, "start_date"), required(as_date, obj, "end_date")
     if end < start:
         raise BadRecord(f"expected `end_date` on or after `start_date`, got {end} before {start}")
+    if schedule_id in rejected:
+        raise BadRecord(f"its schedule {schedule_id} was rejected ({rejected[schedule_id]}); holiday skipped")
     if "created_at" in obj or "updated_at" in obj:
         occurred_at, version = _when(obj)
     elif schedule_id in schedule_times:
@@ -180,8 +182,12 @@ def reference_events(folder: Path, on_error: ErrorHandler) -> list[Event]:
     first = schedule_records[0].line if schedule_records else 0
     schedules = _convert(schedule_records, lambda r: _schedule(r.obj, r.line == first), on_error)
     schedule_times = {s.schedule_id: s.occurred_at for s in schedules}
+    rejected = {
+        schedule_id: f"{r.source} line {r.line}" for r in schedule_records
+        if isinstance(schedule_id := r.obj.get("id"), int) and schedule_id not in schedule_times
+    }
     holidays = _convert(
-        _read(folder, "holidays", on_error), lambda r: _holiday(r.obj, schedule_times), on_error
+        _read(folder, "holidays", on_error), lambda r: _holiday(r.obj, schedule_times, rejected), on_error
     )
     groups = _convert(_read(folder, "groups", on_error), lambda r: _group(r.obj), on_error)
     organizations = _convert(

@@ -1,9 +1,18 @@
-"""Options every Kafka-facing command shares, mapped onto the Settings object."""
+"""Options every Kafka-facing command shares, mapped onto the Settings object, and how
+such a command meets the broker."""
+import asyncio
+import logging
+from collections.abc import Coroutine
 from pathlib import Path
 
 import click
 
 from streams.settings import Settings, SettingsError
+from streams.topics import bootstrap
+
+# What `--help` of a Kafka-facing command says about how it ends.
+KAFKA_EXIT_CODES = ("Exit status: 0 done; 1 failed (no broker reachable, or the work could not be done: "
+                    "the message says why); 2 usage error (a wrong option or setting).")
 
 
 def settings_options(command):
@@ -29,3 +38,26 @@ def load_settings(**flags) -> Settings:
         return Settings.from_env(**flags)
     except SettingsError as exc:
         raise click.UsageError(str(exc)) from None
+
+
+def on_kafka(settings: Settings, work: Coroutine):
+    """Run `work` against the broker; a broker that can't be reached, or any other Kafka
+    error, ends the command with one line (exit 1) instead of aiokafka's traceback."""
+    from aiokafka.errors import KafkaConnectionError, KafkaError
+
+    servers = bootstrap(settings)
+    # aiokafka logs each failed connection on its own besides raising: the exception is enough.
+    quiet = logging.getLogger("aiokafka")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
+    try:
+        return asyncio.run(work)
+    except KafkaConnectionError:
+        raise click.ClickException(
+            f"no Kafka broker reachable at {servers}: start one, or give its address with --broker "
+            "or DESKSTREAM_BROKER_URL"
+        ) from None
+    except KafkaError as exc:
+        raise click.ClickException(f"Kafka at {servers}: {exc}") from None
+    finally:
+        quiet.setLevel(level)

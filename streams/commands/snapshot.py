@@ -1,34 +1,35 @@
 """`deskstream snapshot`: ask a running worker for an export and wait for it."""
-import asyncio
 import time
 import uuid
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 import click
 import msgspec
 
 from events.commands import ExportReady, ExportRequest, SnapshotRequested, ready_decoder
-from sinks.destination import write_atomically
+from sinks.destination import UnsafeExportName, write_atomically
 from sinks.registry import EXPORTS
-from streams.commands.options import load_settings, settings_options
-from streams.commands.params import InstantType, TimeZoneType, resolve
+from streams.commands.options import KAFKA_EXIT_CODES, load_settings, on_kafka, settings_options
+from streams.commands.params import TIME_HELP, TIME_ZONE_HELP, InstantType, TimeZoneType, resolve, resolve_range
+from streams.commands.paths import OutputFolder
 from streams.topics import bootstrap
 
 
-@click.command()
+@click.command(epilog=KAFKA_EXIT_CODES)
 @click.argument("export", type=click.Choice(sorted(EXPORTS)))
 @settings_options
 @click.option("--timezone", "time_zone", type=TimeZoneType(), default="UTC", show_default=True,
-              envvar="DESKSTREAM_TIME_ZONE",
-              help="The account's IANA time zone: of the export's times, and of TIME values without "
-                   "an offset. [env: DESKSTREAM_TIME_ZONE]")
-@click.option("--from", "date_from", type=InstantType(), metavar="TIME", help="Range start, inclusive.")
+              envvar="DESKSTREAM_TIME_ZONE", help=TIME_ZONE_HELP)
+@click.option("--from", "date_from", type=InstantType(), metavar="TIME",
+              help="Range start, inclusive; it must be before --to.")
 @click.option("--to", "date_to", type=InstantType(end_of_day=True), metavar="TIME",
               help="Range end, exclusive; a bare date means the end of that day.")
 @click.option("--channel", "channels", multiple=True, help="Only these channels (Hootdesk exports); repeatable.")
 @click.option("--as-of", "as_of", type=InstantType(), metavar="TIME",
-              help="Snapshot time; closes presence intervals still running. Default: the latest event's time.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Snapshot time; closes presence intervals still running. Default: the latest event's time. "
+                   + TIME_HELP)
+@click.option("--out", type=OutputFolder(),
               help="Copy the export here too (the worker's export dir must be readable from this machine).")
 @click.option("--timeout", type=float, default=120.0, show_default=True, help="Seconds to wait for the worker.")
 @click.option("--as", "requester", metavar="EMAIL",
@@ -41,17 +42,18 @@ def snapshot(export, time_zone, date_from, date_to, channels, as_of, out, timeou
     with the file's path, row count, SHA-256 and the input offsets it covers.
     """
     settings = load_settings(**flags)
+    start, end = resolve_range(date_from, date_to, time_zone)
     request = ExportRequest(
         export=export,
         time_zone=time_zone,
-        date_from=resolve(date_from, time_zone),
-        date_to=resolve(date_to, time_zone),
+        date_from=start,
+        date_to=end,
         channels=channels,
         as_of=resolve(as_of, time_zone),
         requester=requester,
     )
     command = SnapshotRequested(request_id=uuid.uuid4().hex, request=request)
-    ready = asyncio.run(request_snapshot(settings, command, timeout))
+    ready = on_kafka(settings, request_snapshot(settings, command, timeout))
     if ready is None:
         raise click.ClickException(f"no answer from a worker within {timeout:g} s (is `deskstream worker` running?)")
     if ready.outcome == "refused":
@@ -63,8 +65,11 @@ def snapshot(export, time_zone, date_from, date_to, channels, as_of, out, timeou
         if not path.is_file():
             raise click.ClickException(f"the worker's export {path} is not readable from here; "
                                        f"download it from GET /exports/{ready.request_id}?download=1")
-        with path.open("rb") as source:
-            path = write_atomically(out, path.name, iter(lambda: source.read(1 << 16), b""))
+        try:
+            with path.open("rb") as source:
+                path = write_atomically(out, path.name, iter(lambda: source.read(1 << 16), b""))
+        except (OSError, UnsafeExportName) as exc:
+            raise click.ClickException(f"could not copy {path.name} into {out}: {exc}") from None
     click.echo(f"{ready.rows} rows, sha256 {ready.sha256}, offsets {msgspec.json.encode(ready.offsets).decode()}",
                err=True)
     click.echo(str(path))
@@ -76,11 +81,14 @@ async def request_snapshot(settings, command: SnapshotRequested, timeout: float)
 
     servers = bootstrap(settings)
     reply = TopicPartition(settings.export_ready_topic, 0)
-    consumer = AIOKafkaConsumer(bootstrap_servers=servers, enable_auto_commit=False)
-    producer = AIOKafkaProducer(bootstrap_servers=servers, acks="all")
-    await consumer.start()
-    await producer.start()
-    try:
+    async with AsyncExitStack() as opened:
+        # Each one closed whatever comes next, a broker that can't be reached included.
+        consumer = AIOKafkaConsumer(bootstrap_servers=servers, enable_auto_commit=False)
+        opened.push_async_callback(consumer.stop)
+        await consumer.start()
+        producer = AIOKafkaProducer(bootstrap_servers=servers, acks="all")
+        opened.push_async_callback(producer.stop)
+        await producer.start()
         # Find where answers start now, before asking, so ours can't be missed.
         consumer.assign([reply])
         await consumer.seek_to_end(reply)
@@ -95,6 +103,3 @@ async def request_snapshot(settings, command: SnapshotRequested, timeout: float)
                 if message.key == command.request_id.encode():
                     return ready_decoder.decode(message.value)
         return None
-    finally:
-        await producer.stop()
-        await consumer.stop()

@@ -1,16 +1,15 @@
 """`deskstream worker`: run the streaming worker on Kafka."""
-import asyncio
 import os
 import sys
 
 import click
 
-from streams.commands.options import load_settings, settings_options
+from streams.commands.options import KAFKA_EXIT_CODES, load_settings, on_kafka, settings_options
 from streams.settings import SettingsError
 from streams.topics import ensure_topics
 
 
-@click.command()
+@click.command(epilog=KAFKA_EXIT_CODES)
 @settings_options
 @click.option("--web-port", "web_port", type=int, help="Port of the HTTP endpoint. [env: DESKSTREAM_WEB_PORT]")
 @click.option("--web-host", "web_host", help="Address the HTTP endpoint listens on. [env: DESKSTREAM_WEB_HOST]")
@@ -41,7 +40,7 @@ def worker(loglevel, **flags):
         require_web_token(settings)
     except SettingsError as exc:
         raise click.UsageError(str(exc)) from None
-    asyncio.run(ensure_topics(settings))
+    on_kafka(settings, ensure_topics(settings))
     app = Worker(settings).runtime.app
     try:
         runner = faust.Worker(app, loglevel=loglevel, redirect_stdouts=False)

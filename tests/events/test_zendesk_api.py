@@ -1,4 +1,5 @@
 """The Zendesk API dump adapter: the hand-made fixture (see its README.md) and bad input."""
+import contextlib
 import json
 from collections import Counter
 from datetime import UTC, date, datetime
@@ -33,9 +34,17 @@ REFERENCE_COUNT = 13  # 1 schedule, 1 holiday, 2 groups, 1 organization, 8 users
 
 
 def _read(folder):
-    errors = []
-    events = read_zendesk_api(folder, errors.append)
+    events, errors, _ = _read_noting(folder)
     return events, errors
+
+
+def _read_noting(folder):
+    """Read as a user in the dump's folder does (`replay --source zendesk-api .`): errors
+    name the files by their path as given, `tickets.ndjson`."""
+    errors, notes = [], []
+    with contextlib.chdir(folder):
+        events = read_zendesk_api(Path("."), errors.append, notes.append)
+    return events, errors, notes
 
 
 def _of_ticket(events, ticket_id):
@@ -269,13 +278,10 @@ def test_reference_data_with_zendesk_time_zone_and_default_schedule(fixture_even
 
 def test_fixture_errors_name_file_line_and_reason(fixture_events):
     _, errors = fixture_events
-    assert [(e.source, e.line) for e in errors] == [
-        ("README.md", 0), ("ticket_audits.ndjson", 23), ("ticket_audits.ndjson", 27),
-    ]
-    assert str(errors[0]).startswith("README.md line 0: not a Zendesk API resource file (")
-    assert str(errors[1]) == "ticket_audits.ndjson line 23: malformed JSON: invalid character (byte 217)"
-    assert str(errors[2]) == "ticket_audits.ndjson line 27: expected integer `ticket_id`, got 'abc'"
-    assert errors[2].raw.startswith('{"id": 5099, "ticket_id": "abc"')
+    assert [(e.source, e.line) for e in errors] == [("ticket_audits.ndjson", 23), ("ticket_audits.ndjson", 27)]
+    assert str(errors[0]) == "ticket_audits.ndjson line 23: malformed JSON: invalid character (byte 217)"
+    assert str(errors[1]) == "ticket_audits.ndjson line 27: expected integer `ticket_id`, got 'abc'"
+    assert errors[1].raw.startswith('{"id": 5099, "ticket_id": "abc"')
 
 
 # --- determinism and codecs --------------------------------------------------------------
@@ -392,7 +398,7 @@ def _dump(folder, **files):
         ("ticket_audits", _audit(CREATE, {"type": "Comment", "id": 3, "author_id": 201, "public": True},
                                  {"type": "Comment", "id": 4, "author_id": 201, "body": "hi"}),
          "audit 9: missing required field `events[2].public`"),
-        ("ticket_audits", "[1, 2]", "expected a JSON object, got [1,2]"),
+        ("ticket_audits", "42", "expected a JSON object, got 42"),
     ],
 )
 def test_bad_object_is_reported_with_its_line_and_the_rest_converts(tmp_path, resource, line, reason):
@@ -515,13 +521,15 @@ def test_line_wrapped_as_in_the_account_export_is_unwrapped(tmp_path):
     assert [e.event_id for e in events] == ["zd:user:5:2026-01-01T00:00:00Z", "zd:ticket:1:created"]
 
 
-def test_unknown_files_are_reported_once_and_dot_files_skipped(tmp_path):
+def test_unknown_files_are_noted_once_and_dot_files_skipped(tmp_path):
     _dump(tmp_path)
     (tmp_path / "macros.ndjson").write_text('{"id": 1}\n{"id": 2}\n')
     (tmp_path / ".DS_Store").write_bytes(b"\0")
-    _, errors = _read(tmp_path)
-    assert [(e.source, e.line) for e in errors] == [("macros.ndjson", 0)]
-    assert errors[0].reason.endswith("; ignored")
+    _, errors, notes = _read_noting(tmp_path)
+    assert errors == []
+    assert [n for n in notes if "macros" in n or "DS_Store" in n] == [
+        "warning: macros.ndjson is not a Zendesk API resource file; ignored"
+    ]
 
 
 @pytest.mark.parametrize(("make", "message"), [
@@ -531,3 +539,111 @@ def test_unknown_files_are_reported_once_and_dot_files_skipped(tmp_path):
 def test_missing_folder_or_tickets_file_raises(tmp_path, make, message):
     with pytest.raises(FileNotFoundError, match=message):
         read_zendesk_api(make(tmp_path), lambda e: None)
+
+
+# --- what a dump holds, API pages, paths as given ----------------------------------------
+
+
+def test_found_files_are_noted_and_each_missing_one_is_warned_with_its_cost(tmp_path):
+    # given a dump of tickets and users only
+    _dump(tmp_path, users=[])
+    # when
+    _, errors, notes = _read_noting(tmp_path)
+    # then
+    assert errors == []
+    assert notes[0] == ".: found tickets.ndjson, users.ndjson"
+    warnings = {note.split(" is missing: ")[0]: note.split(" is missing: ")[1] for note in notes[1:]}
+    assert sorted(warnings) == [
+        f"warning: {name}.ndjson" for name in
+        ("groups", "holidays", "organizations", "schedules", "ticket_audits", "ticket_fields")
+    ]
+    assert warnings["warning: schedules.ndjson"] == "no business hours: business minutes equal calendar minutes"
+    assert warnings["warning: ticket_audits.ndjson"].startswith("no ticket history: each ticket is created as it is now")
+
+
+def test_missing_users_file_is_warned_as_costing_every_reply(tmp_path):
+    _dump(tmp_path, ticket_audits=[])
+    _, _, notes = _read_noting(tmp_path)
+    assert "warning: users.ndjson is missing: no user is known to be an agent: no reply is counted " \
+           "(replies, reply times)" in notes
+
+
+def test_tickets_file_saved_as_a_raw_api_page_is_read_as_its_tickets(tmp_path):
+    # given tickets.ndjson holding one API page, as `curl .../tickets.json` saves it
+    second = {**TICKET, "id": 2, "created_at": "2026-04-02T08:00:00Z"}
+    page = {"tickets": [TICKET, second], "next_page": None, "previous_page": None, "count": 2}
+    _dump(tmp_path, tickets=[page])
+    # when
+    events, errors = _read(tmp_path)
+    # then
+    assert errors == []
+    assert [(type(e), e.ticket_id) for e in events] == [(TicketCreated, 1), (TicketCreated, 2)]
+
+
+def test_api_page_printed_over_many_lines_is_read_too(tmp_path):
+    # given a page saved through `jq .`
+    page = {"tickets": [TICKET, {**TICKET, "id": 2}], "next_page": None}
+    (tmp_path / "tickets.ndjson").write_text(json.dumps(page, indent=2) + "\n")
+    # when
+    events, errors = _read(tmp_path)
+    # then
+    assert errors == []
+    assert [e.ticket_id for e in events] == [1, 2]
+
+
+def test_bad_object_in_an_api_page_is_named_by_its_place_in_the_page(tmp_path):
+    page = {"tickets": [TICKET, {**TICKET, "id": 2, "status": "archived"}], "next_page": None}
+    _dump(tmp_path, tickets=[page])
+    events, errors = _read(tmp_path)
+    assert [str(e) for e in errors] == [
+        "tickets.ndjson line 1: tickets[1]: expected `status` in new, open, pending, hold, solved, closed, "
+        "deleted, got 'archived'"
+    ]
+    assert errors[0].raw.startswith('{"id":2,')
+    assert [e.ticket_id for e in events] == [1]
+
+
+def test_holiday_of_a_rejected_schedule_names_the_rejection_as_its_cause(tmp_path):
+    # given schedule 3 rejected (unknown time zone) and a holiday of it
+    schedule = {"id": 3, "time_zone": "Mars/Olympus", "intervals": [], "created_at": "2026-01-01T00:00:00Z"}
+    holiday = {"id": 4, "schedule_id": 3, "start_date": "2026-05-01", "end_date": "2026-05-01"}
+    _dump(tmp_path, schedules=[schedule], holidays=[holiday])
+    # when
+    _, errors = _read(tmp_path)
+    # then
+    assert [str(e) for e in errors][1:] == [
+        "holidays.ndjson line 1: its schedule 3 was rejected (schedules.ndjson line 1); holiday skipped"
+    ]
+
+
+def test_dump_errors_name_files_by_the_folder_as_given(tmp_path, monkeypatch):
+    # given a dump in dumps/march with a bad user
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "dumps" / "march"
+    folder.mkdir(parents=True)
+    _dump(folder, users=["{oops"])
+    # when
+    errors = []
+    read_zendesk_api(Path("dumps/march"), errors.append)
+    # then
+    assert [(e.source, e.line, e.kind) for e in errors] == [("dumps/march/users.ndjson", 1, "malformed JSON")]
+
+
+def test_error_kind_leaves_out_the_values_and_ids_of_the_reason(tmp_path):
+    _dump(tmp_path, users=[{"id": "u1", "name": "A"}, {"id": "u2", "name": "B"}])
+    _, errors = _read(tmp_path)
+    assert {e.kind for e in errors} == {"expected integer `id`"}
+
+
+def test_event_dated_outside_the_window_is_a_bad_record_named_by_its_ticket(tmp_path):
+    # given a dump whose second ticket was created in 2150 (a broken clock)
+    late = {**TICKET, "id": 2, "created_at": "2150-04-02T08:00:00Z", "updated_at": "2150-04-02T08:00:00Z"}
+    _dump(tmp_path, tickets=[TICKET, late])
+    # when
+    errors = []
+    events = read_zendesk_api(tmp_path, errors.append)
+    # then ticket 1 converts, and ticket 2's events are reported, not folded
+    assert {e.ticket_id for e in events} == {1}
+    assert errors and all(e.kind == "time outside the event time window" for e in errors)
+    assert errors[0].source == str(tmp_path)
+    assert errors[0].reason.startswith("TicketCreated of 2: Expected a time within 1970-01-01/2100-01-01")

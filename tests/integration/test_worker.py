@@ -11,7 +11,7 @@ from bench.generate import generate
 from events.log import write_log
 from sinks.registry import EXPORTS
 from streams.topics import bootstrap, ensure_topics
-from tests.integration.worker_harness import WorkerProcess, consumed, deskstream, isolated_settings, wait_for
+from tests.integration.worker_harness import consumed, deskstream, isolated_settings, wait_for
 
 pytestmark = pytest.mark.kafka
 EXAMPLE = Path(__file__).parents[2] / "examples" / "events.ndjson"
@@ -31,15 +31,6 @@ def snapshot(settings, export: str = "ticket-metrics") -> Path:
 def all_consumed(settings):
     done, total = consumed(settings)
     return total > 0 and done == total
-
-
-@pytest.fixture
-def run(kafka_broker, tmp_path):
-    """A worker (not started) with settings of its own; stopped at the end."""
-    settings = isolated_settings(kafka_broker.broker_url, tmp_path)
-    worker = WorkerProcess(settings, tmp_path / "worker.log")
-    yield settings, worker
-    worker.stop()
 
 
 @pytest.mark.parametrize("guarantee", ["at_least_once", "exactly_once"])

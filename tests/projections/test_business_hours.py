@@ -400,3 +400,43 @@ def test_business_time_matches_a_minute_by_minute_count_around_clock_changes(cha
         if working_at(schedule, m)
     )
     assert exact == expected
+
+
+# ---- long spans: cost bounded whatever the distance ----
+
+PARIS_WITH_HOLIDAY = PARIS_OFFICE.with_holiday(date(2040, 12, 24), date(2041, 1, 2))
+
+
+def test_business_time_of_fifty_years_equals_the_sum_of_its_years():
+    # given fifty years cut at each 3 March, 10:17:29 (a working Tuesday in 2026)
+    years = [paris(2026 + n, 3, 3, 10, 17, 29) for n in range(51)]
+    # when
+    whole = business_micros(PARIS_WITH_HOLIDAY, years[0], years[-1])
+    parts = sum(business_micros(PARIS_WITH_HOLIDAY, a, b) for a, b in zip(years, years[1:]))
+    # then
+    assert whole == parts
+    # both ends at 10:17:29 on a weekday (Tuesday 2026-03-03, Tuesday 2076-03-03): the
+    # part of the first day missed is the part of the last day counted, so 8 h a weekday
+    days = (date(2026, 3, 3) + timedelta(days=n) for n in range((date(2076, 3, 3) - date(2026, 3, 3)).days))
+    holiday = (date(2040, 12, 24), date(2041, 1, 2))
+    working_days = sum(1 for day in days if day.weekday() < 5 and not holiday[0] <= day <= holiday[1])
+    assert whole == working_days * 480 * MINUTE_US
+
+
+def test_business_time_of_nine_centuries_equals_the_sum_of_spans_shorter_than_an_era():
+    # given 900 years from 2026, counted whole (two 400-year eras counted once each and
+    # multiplied) and as six spans of 150 years (each summed year by year)
+    stops = [utc(2026 + 150 * n, 3, 3, 10, 17, 29) for n in range(7)]
+    # when
+    whole = business_micros(PARIS_OFFICE, stops[0], stops[-1])
+    parts = sum(business_micros(PARIS_OFFICE, a, b) for a, b in zip(stops, stops[1:]))
+    # then
+    assert whole == parts
+
+
+def test_business_time_reaches_the_last_year_a_datetime_holds():
+    # given a span ending in December 9999, whose last offset block runs into year 10000
+    # when
+    minutes = business_minutes(PARIS_OFFICE, paris(9999, 12, 1), paris(9999, 12, 31, 23))
+    # then December 9999 has 23 working days, Wednesday 1 to Friday 31
+    assert minutes == 23 * 480

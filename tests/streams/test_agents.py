@@ -8,6 +8,7 @@ import pytest
 from events import codec
 from events.commands import ExportRequest, SnapshotRequested
 from events.downstream import CONVERSATION_METRICS, ROLLUP, TICKET_METRICS
+from projections.state import ProjectionState
 from streams.processing import RollupChanges, decode_conversation, decode_ticket
 from streams.settings import Settings
 from streams.worker import Worker
@@ -40,7 +41,7 @@ def _mocked(worker: Worker) -> Worker:
     for topic in ("dead_letter_topic", "export_ready_topic", "export_audit_topic", "ticket_topic"):
         setattr(getattr(runtime, topic), "send", AsyncMock())
     for topic in ("ticket_metrics_topic", "conversation_metrics_topic", "rollup_changes_topic", "agent_rollups_topic",
-                  "team_rollups_topic"):
+                  "team_rollups_topic", "figure_changes_topic", "agent_figures_topic", "team_figures_topic"):
         setattr(getattr(runtime, topic), "send_soon", Mock())
     return worker
 
@@ -90,6 +91,25 @@ async def test_events_of_one_batch_are_stored_and_published_once(tmp_path):
     (call,) = worker.runtime.ticket_metrics_topic.send_soon.call_args_list
     assert TICKET_METRICS.decode(call.kwargs["value"]).full_resolution_time.calendar == 120
     assert decode_ticket(worker.runtime.tickets["1"]).status == "solved"
+
+
+async def test_copy_of_an_event_with_other_content_in_one_batch_is_ignored_as_replay_ignores_it(tmp_path):
+    # given the story in one batch, then a comment claiming the solving event's id and time
+    solved = STORY[-1]
+    copy = msgspec.structs.replace(comment(solved.occurred_at, BOB, ticket_id=1), event_id=solved.event_id)
+    events = [*STORY, copy]
+    settings = Settings(store="memory://", data_dir=tmp_path / "data", export_dir=tmp_path / "exports",
+                        batch_size=len(events), batch_wait=30.0)
+    worker = _mocked(Worker(settings))
+    # when
+    async with worker.agents["tickets"].test_context() as agent:
+        for event in events:
+            await agent.put(codec.encode_avro(event), key=event.key.encode(), wait=event is copy)
+    # then the ticket is the one replay folds, and the story's own: the copy ignored
+    replayed, story = ProjectionState(), ProjectionState()
+    replayed.fold(events)
+    story.fold(STORY)
+    assert decode_ticket(worker.runtime.tickets["1"]) == replayed.tickets[1] == story.tickets[1]
 
 
 async def test_json_events_are_accepted_too(worker):

@@ -30,6 +30,7 @@ def worker(tmp_path):
     for topic in ("dead_letter_topic", "export_ready_topic", "export_audit_topic", "conversation_topic"):
         setattr(getattr(runtime, topic), "send", AsyncMock())
     runtime.conversation_metrics_topic.send_soon = Mock()
+    runtime.figure_changes_topic.send_soon = Mock()
     return worker
 
 

@@ -51,12 +51,12 @@ def test_replay_reports_bad_lines_to_errors_file_and_goes_on(tmp_path):
     lines = log.read_text().splitlines()
     log.write_text("\n".join([lines[0], "{not json", *lines[1:]]) + "\n")
     # when
-    result = _replay(log, "--out", tmp_path / "out")
+    result = _replay(log, "--out", tmp_path / "out", "--max-errors", "1")
     # then
     assert result.exit_code == 0
     errors = [json.loads(line) for line in (tmp_path / "out" / "errors.ndjson").read_text().splitlines()]
-    assert [(e["source"], e["line"], e["raw"]) for e in errors] == [("events.ndjson", 2, "{not json")]
-    assert "error: events.ndjson line 2: " in result.stderr
+    assert [(e["source"], e["line"], e["raw"]) for e in errors] == [(str(log), 2, "{not json")]
+    assert f"error: {log} line 2: " in result.stderr
     assert len(_rows(tmp_path / "out")) == 2
 
 
@@ -68,7 +68,7 @@ def test_replay_as_of_leaves_out_later_events(tmp_path):
     rows = _rows(tmp_path / "out")
     assert [r["ticket_id"] for r in rows] == [1]
     assert rows[0]["solved_at"] is None
-    assert "3 after the as-of time left out" in result.stderr
+    assert "3 left out (3 after the as-of time)" in result.stderr
 
 
 def test_replay_refuses_an_unknown_time_zone(tmp_path):
