@@ -58,15 +58,20 @@ def summary(stats: ReplayStats, errors: list[SourceError], tickets: int, convers
         left_out.append(f"{stats.after_as_of} after the as-of time")
     if stats.uncreated:
         left_out.append(f"{stats.uncreated} of tickets or conversations whose creation is not in the log")
-    copies = f"{stats.duplicates + stats.conflicts} duplicates ignored"
+    copies = f"{counted(stats.duplicates + stats.conflicts, 'duplicate')} ignored"
     if stats.conflicts:
         copies += f" ({stats.conflicts} differing from the copy read first)"
     return (
-        f"summary: {stats.read} events read, {stats.applied} applied, "
-        f"{total} records rejected{_listed(reasons)}, {copies}, "
+        f"summary: {counted(stats.read, 'event')} read, {stats.applied} applied, "
+        f"{counted(total, 'record')} rejected{_listed(reasons)}, {copies}, "
         f"{stats.after_as_of + stats.uncreated} left out{_listed(left_out)}; "
-        f"{tickets} tickets and {conversations} conversations exported"
+        f"{counted(tickets, 'ticket')} and {counted(conversations, 'conversation')} exported"
     )
+
+
+def counted(n: int, noun: str) -> str:
+    """`n` and the noun, plural unless one: "1 event", "2 events"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _listed(parts: list[str]) -> str:

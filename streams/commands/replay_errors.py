@@ -10,7 +10,7 @@ import msgspec
 from events.errors import SourceError
 from projections.state import ProjectionState
 from sinks.destination import UnsafeExportName, write_atomically
-from streams.replay_report import ErrorBudget
+from streams.replay_report import ErrorBudget, counted
 
 ERRORS_FILE = "errors.ndjson"
 SHOWN_ERRORS = 20  # on stderr; errors.ndjson has them all
@@ -62,7 +62,7 @@ def tell(notes: list[str], errors: list[SourceError], out: Path) -> None:
     except UnsafeExportName as exc:  # a symbolic link where the file goes
         raise click.ClickException(str(exc)) from None
     more = f"... and {len(errors) - SHOWN_ERRORS} more; " if len(errors) > SHOWN_ERRORS else ""
-    click.echo(f"{more}{len(errors)} errors written to {path}", err=True)
+    click.echo(f"{more}{counted(len(errors), 'error')} written to {path}", err=True)
 
 
 def _lines(errors: list[SourceError]) -> Iterator[bytes]:

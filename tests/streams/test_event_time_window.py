@@ -45,4 +45,4 @@ def test_event_time_window_setting_narrows_what_replay_accepts(tmp_path):
     # then the 2019 event is the one bad record, named by its line, and the rest replays
     assert result.exit_code == 0, result.output
     assert f"{log} line {len(lines)}: Expected a time within 2020-01-01/2031-01-01" in result.output
-    assert "1 records rejected (1 time outside the event time window)" in result.output
+    assert "1 record rejected (1 time outside the event time window)" in result.output

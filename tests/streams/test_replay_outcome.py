@@ -45,7 +45,7 @@ def test_summary_says_read_applied_rejected_by_reason_duplicates_left_out_and_ex
     assert result.exit_code == 0, result.output
     assert _summary(result) == (
         "summary: 10 events read, 9 applied, 3 records rejected (2 malformed JSON; "
-        "1 Object missing required field `event_id`), 1 duplicates ignored, 0 left out; "
+        "1 Object missing required field `event_id`), 1 duplicate ignored, 0 left out; "
         "2 tickets and 0 conversations exported"
     )
 
@@ -67,7 +67,7 @@ def test_log_of_random_bytes_exits_1_with_one_error_and_no_export(tmp_path):
     assert result.exit_code == 1
     assert result.stdout == ""
     assert [e["kind"] for e in _errors(tmp_path / "out")] == ["not an event log"]
-    assert _summary(result).startswith("summary: 0 events read, 0 applied, 1 records rejected (1 not an event log)")
+    assert _summary(result).startswith("summary: 0 events read, 0 applied, 1 record rejected (1 not an event log)")
     assert result.stderr.splitlines()[-1] == (
         "Error: no event could be read: no export written (is it the right file?)"
     )
@@ -100,7 +100,7 @@ def test_one_bad_record_in_a_hundred_is_within_the_default(tmp_path):
     lines = LINES + [encode_json(e).decode() for e in events] + ["{oops"]  # 1 of 100 records
     result = _replay(_log(tmp_path, lines), "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    assert "1 records rejected (1 malformed JSON)" in _summary(result)
+    assert "1 record rejected (1 malformed JSON)" in _summary(result)
 
 
 def test_max_errors_as_a_count_allows_that_many(tmp_path):
@@ -139,7 +139,7 @@ def test_events_of_a_ticket_whose_creation_was_rejected_are_reported_with_its_id
     message = "ticket 2: 2 events left out of the exports: its TicketCreated is not in the log, or was rejected"
     assert f"warning: {message}" in result.stderr.splitlines()
     assert [(e["reason"], e["records"]) for e in _errors(tmp_path / "out")][1:] == [(message, 0)]
-    assert ", 2 left out (2 of tickets or conversations whose creation is not in the log); 1 tickets" \
+    assert ", 2 left out (2 of tickets or conversations whose creation is not in the log); 1 ticket" \
         in _summary(result)
 
 
