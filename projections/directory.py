@@ -52,8 +52,14 @@ def last_change(directory: Directory) -> datetime | None:
     return max(times, default=None)
 
 
+# One empty directory for every part to start from: a directory is never changed in place,
+# and an account's parts (one per user, group, ...) are many, most of them one row and four
+# empty tables, which are then shared.
+_EMPTY = Directory()
+
+
 def initial() -> Directory:
-    return Directory()
+    return _EMPTY
 
 
 def apply(directory: Directory, event: Event) -> Directory:

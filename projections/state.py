@@ -5,12 +5,13 @@ tables when asked for a snapshot. Both keep the same pieces: one ticket state pe
 id, one conversation state per conversation id, one directory fragment per reference-data
 key (`user:11`, `schedule:1`), one Hootdesk part per contact, agent or team key
 (`contact:c1`, `agent-01`, `team:care`) and one presence state per agent id, each the pure
-fold of its own events.
+fold of its own events. Events wait to be folded (`projections.waiting`).
 """
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from datetime import datetime
 from functools import cached_property
+from typing import NamedTuple
 
 from events import AccountEvent, ConversationEvent, Event, TicketEvent
 from events.agents import PresenceEvent
@@ -26,11 +27,20 @@ from projections.directory import Directory
 from projections.hootdesk_directory import HOOTDESK_REFERENCE_TYPES, HootdeskPart, People
 from projections.presence import PresenceState
 from projections.tickets import TicketState
+from projections.waiting import Overflow, Waiting, make_room, take_all
 
 TICKET_TYPES = frozenset(TicketEvent.__args__)
 DIRECTORY_TYPES = frozenset(AccountEvent.__args__)
 CONVERSATION_TYPES = frozenset(ConversationEvent.__args__)
 PRESENCE_TYPES = frozenset(PresenceEvent.__args__)
+
+
+class _Kind(NamedTuple):
+    name: str
+    states: MutableMapping
+    pending: Waiting
+    fold: object  # the module that folds it
+    created: bool  # whether its events count only once its creation is folded
 
 
 class ProjectionState:
@@ -39,23 +49,39 @@ class ProjectionState:
         conversations: Mapping[str, ConversationState] | None = None,
         hootdesk_parts: dict[str, HootdeskPart] | None = None,
         presence: Mapping[str, PresenceState] | None = None,
+        overflow: Overflow | None = None,
     ):
+        """`tickets` and `conversations` may be any mutable mapping, a store on disk included."""
         self._tickets = tickets if tickets is not None else {}
         self.directory_parts = directory_parts if directory_parts is not None else {}
         self._conversations = conversations if conversations is not None else {}
         self.hootdesk_parts = hootdesk_parts if hootdesk_parts is not None else {}
         self._presence = presence if presence is not None else {}
-        # Ticket events not folded yet, by ticket: folding a ticket's events together
-        # merges its timelines once instead of once per event.
+        # Events not folded yet, by entity.
         self._pending: defaultdict[int, list[Event]] = defaultdict(list)
         self._pending_conversations: defaultdict[str, list[Event]] = defaultdict(list)
         self._pending_presence: defaultdict[str, list[Event]] = defaultdict(list)
+        self._kinds = {
+            "ticket": _Kind("ticket", self._tickets, self._pending, ticket_fold, True),
+            "conversation": _Kind("conversation", self._conversations, self._pending_conversations,
+                                  conversation_fold, True),
+            "presence": _Kind("presence", self._presence, self._pending_presence, presence_fold, False),
+        }
+        self._overflow = overflow
+        self._room = None if overflow is None else overflow.limit  # events that may still wait
+        # The latest update among the states folded here: all of them, unless some were given.
+        self._folded_until: datetime | None = None
+        self._states_given = any(map(bool, (self._tickets, self._conversations, self._presence)))
         # Later copies of an event, dropped and counted.
         self.copies = Copies()
         self._references: dict[str, Event] = {}  # reference-data events folded, by id
         # For a replay to report: by ticket or conversation id, the events of one whose
         # creation is not among them (left out of the exports).
         self.uncreated: dict[str, dict[int | str, int]] = {"ticket": {}, "conversation": {}}
+        # How many of the tickets and conversations folded here are live (`live_tickets`,
+        # `live_conversations`), kept as they fold: counting them after would read every
+        # state back from a replay's store.
+        self.live: dict[str, int] = {"ticket": 0, "conversation": 0}
 
     def apply(self, event: Event) -> None:
         self.fold((event,))
@@ -64,8 +90,11 @@ class ProjectionState:
         """Apply `events` in order; returns how many there were."""
         pending = self._pending
         count = 0
+        full = -1 if self._room is None else self._room + 1  # the count at which to make room
         for event in events:  # once per event of a whole log: kept tight
             count += 1
+            if count == full:
+                full = count + self._make_room()
             kind = type(event)
             if kind in TICKET_TYPES:
                 pending[event.ticket_id].append(event)
@@ -87,7 +116,12 @@ class ProjectionState:
                 self.hootdesk_parts[key] = hootdesk_directory.apply(current, event)
             elif kind in PRESENCE_TYPES:
                 self._pending_presence[event.agent_id].append(event)
+        if self._room is not None:
+            self._room = full - count - 1
         return count
+
+    def _make_room(self) -> int:
+        return make_room(((kind.name, kind.pending) for kind in self._kinds.values()), self._overflow)
 
     def _seen(self, event: Event) -> bool:
         """Whether a reference-data event is an identical copy of one folded before
@@ -102,33 +136,43 @@ class ProjectionState:
         self.tickets, self.conversations, self.presence  # noqa: B018 (folded when read)
 
     @property
-    def tickets(self) -> dict[int, TicketState]:
+    def tickets(self) -> MutableMapping[int, TicketState]:
         """Every ticket's state, with the events applied so far."""
-        return self._with_pending(self._tickets, self._pending, ticket_fold, "ticket")
+        return self._with_pending(self._kinds["ticket"])
 
     @property
-    def conversations(self) -> dict[str, ConversationState]:
+    def conversations(self) -> MutableMapping[str, ConversationState]:
         """Every conversation's state, with the events applied so far."""
-        return self._with_pending(self._conversations, self._pending_conversations, conversation_fold, "conversation")
+        return self._with_pending(self._kinds["conversation"])
 
     @property
-    def presence(self) -> dict[str, PresenceState]:
+    def presence(self) -> MutableMapping[str, PresenceState]:
         """Every agent's presence, with the events applied so far."""
-        return self._with_pending(self._presence, self._pending_presence, presence_fold)
+        return self._with_pending(self._kinds["presence"])
 
-    def _with_pending(self, states: dict, pending: dict[object, list[Event]], fold, entity: str = "") -> dict:
-        """`states` with each entity's pending events folded in by the `fold` module;
-        for an `entity` that must be created, those of one that isn't are counted."""
-        for entity_id in list(pending):
-            # Popped, so each entity's events are freed right after they are folded, while
-            # still in cache, and their memory takes the new states: freeing a whole log's
-            # events at the end was slower and grew the process by their size.
-            events = self.copies.distinct(pending.pop(entity_id))
+    def _with_pending(self, kind: _Kind) -> MutableMapping:
+        """The states of `kind` with each entity's waiting events folded in."""
+        self._fold(kind, take_all(kind.name, kind.pending, self._overflow))
+        return kind.states
+
+    def _fold(self, kind: _Kind, waiting: Iterable[tuple[object, list[Event]]]) -> None:
+        """Fold each entity's events into its state; for a kind that must be created,
+        count the events of an entity that isn't."""
+        states, fold = kind.states, kind.fold
+        uncreated = self.uncreated.get(kind.name, {})
+        latest = self._folded_until
+        live = kind.name in self.live
+        for entity_id, events in waiting:
+            events = self.copies.distinct(events)
             current = states.get(entity_id) or fold.initial(entity_id)
             states[entity_id] = state = fold.fold(current, events)
-            if entity and not _created(state):
-                self.uncreated[entity][entity_id] = self.uncreated[entity].get(entity_id, 0) + len(events)
-        return states
+            if live:
+                self.live[kind.name] += _live(state) - _live(current)
+            if state.updated_at is not None and (latest is None or latest < state.updated_at):
+                latest = state.updated_at
+            if kind.created and not _created(state):
+                uncreated[entity_id] = uncreated.get(entity_id, 0) + len(events)
+        self._folded_until = latest
 
     @cached_property
     def people(self) -> People:
@@ -143,11 +187,16 @@ class ProjectionState:
     def last_event_at(self) -> datetime | None:
         """When the latest event folded in happened: a snapshot's default as-of time.
 
-        Derived from the states, so a worker's tables give the same answer as a replay.
+        Derived from the states, so a worker's tables give the same answer as a replay;
+        of those folded here, as they were folded: a replay need not read every state
+        back from its store.
         """
-        times = [t.updated_at for t in self.tickets.values()]
-        times += [c.updated_at for c in self.conversations.values()]
-        times += [p.updated_at for p in self.presence.values()]
+        self.settle()
+        times = [self._folded_until]
+        if self._states_given:
+            times += [t.updated_at for t in self.tickets.values()]
+            times += [c.updated_at for c in self.conversations.values()]
+            times += [p.updated_at for p in self.presence.values()]
         times.append(self.account.last_change())
         times.append(hootdesk_directory.last_change(self.hootdesk_parts))
         return max((t for t in times if t is not None), default=None)
@@ -174,3 +223,8 @@ class ProjectionState:
 
 def _created(state: TicketState | ConversationState) -> bool:
     return getattr(state, "created_at", None) is not None or getattr(state, "creation", None) is not None
+
+
+def _live(state: TicketState | ConversationState) -> bool:
+    """Whether the exports hold it: created, and for a ticket not deleted."""
+    return _created(state) and not getattr(state, "deleted", False)

@@ -55,7 +55,9 @@ def atomic_file(export_dir: Path, file_name: str) -> Iterator[tuple[Path, Binary
             yield path, out
             out.flush()
             os.fsync(out.fileno())
-        os.replace(temp, path)
+            # Renamed while open, so still locked: closed first, another writer's sweep
+            # could take it for a killed run's and remove it.
+            os.replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

@@ -4,6 +4,8 @@ Agents stay thin: decode, route to the entity's partition, fold with the pure
 projection, store the new state back (assignment, so the changelog sees it). Business
 rules live in `projections/`; exports are written by `sinks/` (see `streams.snapshots`).
 """
+from collections.abc import Callable
+
 import faust
 
 from streams.settings import Settings
@@ -28,6 +30,7 @@ class Runtime:
             broker_heartbeat_interval=min(3.0, settings.session_timeout / 3),
             producer_linger=settings.producer_linger,
             topic_partitions=settings.partitions,
+            table_standby_replicas=settings.standby_replicas,
             web_host=settings.web_host,
             web_port=settings.web_port,
             # Keep Faust's own APP_*/BROKER_URL-style variables from overriding ours.
@@ -78,13 +81,31 @@ class Runtime:
             """A table of msgpack-encoded states by string key, partitioned as the input topics."""
             return self.app.Table(name, key_type=str, value_type=bytes, partitions=partitions, help=help)
 
+        # Told of each reference-data record read from a changelog (another worker's
+        # write, or a recovery), as (table name, key, value): the Processor's replicas
+        # take it.
+        self.on_reference_record: Callable[[str, str, bytes | None], None] = lambda name, key, value: None
+
+        def reference_table(name: str, help: str):
+            """Like `table`, but every worker holds it whole: each entry is written by the
+            worker that holds its event's partition, and read back by all the others from
+            the changelog (Faust's GlobalTable), so metrics see every user and schedule."""
+
+            async def replicated(event) -> None:
+                self.on_reference_record(name, event.key, event.value)
+
+            # The worker reads them through streams.reference.Replica, which takes each
+            # changelog record as it comes (Faust's own store lags behind: see there).
+            return self.app.GlobalTable(name, key_type=str, value_type=bytes, partitions=partitions, help=help,
+                                        on_changelog_event=replicated)
+
         self.tickets = table("tickets", "Ticket id -> the ticket's projection state (msgpack).")
-        self.directory = table(
+        self.directory = reference_table(
             "directory", "Reference-data key (user:11, schedule:1, ...) -> that entity's directory fragment (msgpack).")
         self.rollups = table(
             "rollups", "Owner (agent:11, group:3) -> the latest contribution of each ticket it holds (msgpack).")
         self.conversations = table("conversations", "Conversation id -> the conversation's projection state (msgpack).")
-        self.people = table(
+        self.people = reference_table(
             "people", "Hootdesk reference key (contact:c1, agent:a1, team:t1) -> that entity's fragment (msgpack).")
         self.presence = table("presence", "Agent id -> the agent's presence changes (msgpack).")
         self.hootdesk_figures = table(

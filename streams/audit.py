@@ -6,7 +6,7 @@ audit topic. An audit line is the one thing deskstream stamps with the wall cloc
 """
 import os
 from collections.abc import Callable, Sequence
-from contextlib import suppress
+from contextlib import closing, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,7 +16,8 @@ from events.commands import ExportAudited, ExportReady, ExportRequest, SnapshotR
 from projections.state import ProjectionState
 from sinks.access import AccessPolicy, refusal
 from sinks.export import ExportResult
-from sinks.registry import get_export, write_exports
+from sinks.registry import get_export
+from streams.export_jobs import Outcome, written
 
 AUDIT_FILE = "export_audit.ndjson"
 
@@ -90,10 +91,13 @@ def append_audit(folder: Path, record: ExportAudited) -> None:
 
 
 def write_audited(state: ProjectionState, names: Sequence[str], request: ExportRequest, out: Path,
-                  policy: AccessPolicy | None, clock: Clock = wall_clock) -> list[ExportResult]:
-    """Write the named exports into `out` for `request.requester`, one audit line each.
+                  policy: AccessPolicy | None, clock: Clock = wall_clock, jobs: int = 1,
+                  on_written: Callable[[str], None] | None = None) -> list[ExportResult]:
+    """Write the named exports into `out` for `request.requester`, one audit line each, by
+    `jobs` processes (streams/export_jobs.py); `on_written` is told each one done.
 
     With a `policy`, every export is checked first: one refusal and none is written.
+    An export that fails stops the others from starting and fails the whole request.
     """
     asked = {name: msgspec.structs.replace(request, export=name) for name in names}
     if policy is not None:
@@ -106,14 +110,30 @@ def write_audited(state: ProjectionState, names: Sequence[str], request: ExportR
             raise ExportRefused("; ".join(refused.values()))
     # The as-of time found once for all the exports: it takes a pass over every entity.
     resolved = msgspec.structs.replace(request, as_of=request.as_of or state.last_event_at())
-    results = []
+    outcomes: dict[str, Outcome] = {}
+    audited_until = 0  # audit lines go in the order asked, each as soon as those before it are known
+    # Closed on any way out (a failed audit line, Ctrl-C, SIGTERM): its workers stop then too.
+    with closing(written(state, names, resolved, out, jobs)) as outcomes_known:
+        for name, outcome in outcomes_known:
+            outcomes[name] = outcome
+            if on_written is not None:
+                on_written(name)
+            while audited_until < len(names) and names[audited_until] in outcomes:
+                _append_outcome(out, asked[names[audited_until]], outcomes[names[audited_until]], clock)
+                audited_until += 1
+    for name in names[audited_until:]:  # those written after a failure, by other processes
+        if name in outcomes:
+            _append_outcome(out, asked[name], outcomes[name], clock)
+    # Several exports may fail at once in parallel: the error is the first asked for's.
     for name in names:
-        try:
-            (result,) = write_exports(state, [name], resolved, out)
-        except (OSError, ValueError) as exc:
-            with suppress(ExportFailed):  # an unwritable folder takes no audit line either
-                append_audit(out, audited(asked[name], "failed", clock(), reason=str(exc)))
-            raise ExportFailed(f"could not write {name} into {out}: {exc}") from None
-        append_audit(out, audited(asked[name], "ok", clock(), result=result))
-        results.append(result)
-    return results
+        if isinstance(outcomes.get(name), str):
+            raise ExportFailed(f"could not write {name} into {out}: {outcomes[name]}")
+    return [outcomes[name] for name in names]
+
+
+def _append_outcome(out: Path, request: ExportRequest, outcome: Outcome, clock: Clock) -> None:
+    if isinstance(outcome, ExportResult):
+        append_audit(out, audited(request, "ok", clock(), result=outcome))
+    else:
+        with suppress(ExportFailed):  # an unwritable folder takes no audit line either
+            append_audit(out, audited(request, "failed", clock(), reason=outcome))

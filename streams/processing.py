@@ -25,6 +25,7 @@ from projections.ticket_metrics import ticket_metrics
 from projections.tickets import TicketState
 from streams.app import Runtime
 from streams.hootdesk_figures import send_figure_changes
+from streams.reference import Replica
 from streams.table_entries import source
 from streams.topics import input_topic
 
@@ -80,15 +81,16 @@ def _folded(table, batches: dict[str, list[Event]], last: dict[str, EventT], dec
     return changed
 
 
-def _refolded(table, event: Event, decode, fold):
+def _refolded(replica: Replica, event: Event, fold):
     """A reference-data fragment stored again with `event` folded in (`fold` is the
     fragment's projection module); the new fragment, or None when the event changed nothing."""
-    stored = table.get(event.key)
-    before = decode(stored) if stored is not None else fold.initial()
+    before = replica.parts().get(event.key)
+    before = fold.initial() if before is None else before
     after = fold.apply(before, event)
     if after == before:
         return None
-    table[event.key] = encode_state(after)
+    replica.table[event.key] = encode_state(after)
+    replica.wrote(event.key, after)
     return after
 
 
@@ -111,29 +113,30 @@ class Processor:
         self.runtime = runtime
         # "topic:partition" -> offset of the last input message applied: a snapshot's as-of.
         self.positions: dict[str, int] = {}
-        # The directory table's fragments, decoded, and indexed: built on first use.
-        self._parts: dict[str, Directory] = {}
-        self._account: Account | None = None
-        # The people table's fragments (contacts, agents, teams), decoded: built on first use.
-        self._people: dict[str, HootdeskPart] | None = None
+        # The reference tables, decoded, as current as their changelogs.
+        self.directory = Replica(runtime.directory, decode_fragment)
+        self.hootdesk = Replica(runtime.people, decode_people)
+        self._account: Account | None = None  # the directory indexed: built on first use
+        runtime.on_reference_record = self.replicated
 
     def account(self) -> Account:
-        """The reference data for metrics, kept up to date as directory events come."""
+        """The reference data for metrics, kept up to date as directory events come,
+        folded here or by another worker."""
         if self._account is None:
-            self._parts = {key: decode_fragment(value) for key, value in self.runtime.directory.items()}
-            self._account = Account(self._parts)
+            self._account = Account(self.directory.parts())
         return self._account
 
     def people(self) -> People:
         """The Hootdesk reference data for conversation metrics, kept up to date like the account."""
-        if self._people is None:
-            self._people = {key: decode_people(value) for key, value in self.runtime.people.items()}
-        return People(self._people)
+        return People(self.hootdesk.parts())
 
-    def forget_account(self, *args, **kwargs) -> None:
-        """After a rebalance the tables hold other fragments: rebuild on next use."""
-        self._account = None
-        self._people = None
+    def replicated(self, table: str, key: str, value: bytes | None) -> None:
+        """A record of a reference table's changelog: usually another worker's write."""
+        if table == self.runtime.directory.name:
+            self.directory.received(key, value)
+            self._account = None  # its indexes: rebuilt from the decoded parts on next use
+        else:
+            self.hootdesk.received(key, value)
 
     async def process(self, batch: Sequence[EventT]) -> None:
         """Apply a batch of input messages; bad ones go to the dead-letter topic instead."""
@@ -197,15 +200,11 @@ class Processor:
 
 
     def _apply_reference(self, event: Event) -> None:
-        after = _refolded(self.runtime.directory, event, decode_fragment, directory_fold)
-        if after is not None and self._account is not None:
-            self._parts[event.key] = after
+        if _refolded(self.directory, event, directory_fold) is not None and self._account is not None:
             self._account.note(event)
 
     def _apply_people(self, event: Event) -> None:
-        after = _refolded(self.runtime.people, event, decode_people, people_fold)
-        if after is not None and self._people is not None:
-            self._people[event.key] = after
+        _refolded(self.hootdesk, event, people_fold)
 
     def publish_conversations(self, changed: list[tuple[ConversationState, ConversationState]]) -> None:
         """Each changed conversation's record on the compacted conversation-metrics topic,

@@ -15,7 +15,10 @@ from events import Event
 from events.base import DEFAULT_TIME_WINDOW, TimeWindow
 from events.errors import ErrorHandler, NoteHandler
 from events.log import read_log
+from projections.conversations import ConversationState
 from projections.state import ProjectionState
+from projections.tickets import TicketState
+from streams.state_store import EventOverflow, StateStore
 
 SOURCES = ("events", "zendesk-api")
 
@@ -78,13 +81,31 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def fold(events: Iterable[Event], as_of: datetime | None, stats: ReplayStats) -> ProjectionState:
-    """Fold events into every projection, leaving out those after `as_of`; `stats` counts."""
-    state = ProjectionState()
+class MemoryBudget(msgspec.Struct, frozen=True):
+    """What a replay holds in memory, whatever the size of the log (docs/benchmarks.md
+    has the peak RSS this gives); beyond it, on disk until the process ends."""
+
+    waiting_events: int = 500_000  # read and not folded yet: about 420 bytes each
+    kept_states: int = 20_000  # folded, of tickets and of conversations: about 6 KB each
+
+
+def fold(events: Iterable[Event], as_of: datetime | None, stats: ReplayStats,
+         budget: MemoryBudget = MemoryBudget()) -> ProjectionState:
+    """Fold events into every projection, leaving out those after `as_of`; `stats` counts.
+
+    States beyond the `budget` stay in a store on disk, which the exports then read
+    (`streams/state_store.py`)."""
+    tickets = StateStore(TicketState, int, budget.kept_states)
+    conversations = StateStore(ConversationState, str, budget.kept_states)
+    overflow = EventOverflow(budget.waiting_events)
+    state = ProjectionState(tickets=tickets, conversations=conversations, overflow=overflow)
     if as_of is not None:
         events = _until(as_of, events, stats)
     stats.read += state.fold(events)
     state.settle()  # so that the counts below are known before any export is written
+    overflow.close()
+    tickets.seal()
+    conversations.seal()
     stats.count_state(state)
     return state
 

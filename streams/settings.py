@@ -70,6 +70,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # their changelogs at every start.
     store: str = "rocksdb://"
     processing_guarantee: str = "at_least_once"
+    # Other workers that keep a copy of each table partition up to date from its changelog,
+    # so one that takes the partition over after a crash needn't replay the whole changelog.
+    standby_replicas: int = 1
     # Seconds before the group gives up on a worker that stopped answering; a restarted
     # worker waits this long for its dead predecessor's partitions.
     session_timeout: float = 60.0
@@ -114,6 +117,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             )
         if self.partitions < 1:
             raise SettingsError(f"{ENV_PREFIX}PARTITIONS: expected at least 1, got {self.partitions}")
+        if self.standby_replicas < 0:
+            raise SettingsError(f"{ENV_PREFIX}STANDBY_REPLICAS: expected 0 or more, got {self.standby_replicas}")
         if self.batch_size < 1:
             raise SettingsError(f"{ENV_PREFIX}BATCH_SIZE: expected at least 1, got {self.batch_size}")
         if not self.batch_wait > 0:

@@ -12,8 +12,6 @@ from sinks.registry import UnknownExport, get_export, write_exports
 from streams.processing import (
     Processor,
     decode_conversation,
-    decode_fragment,
-    decode_people,
     decode_presence,
     decode_ticket,
 )
@@ -45,9 +43,9 @@ def table_state(processor: Processor) -> ProjectionState:
     runtime = processor.runtime
     return ProjectionState(
         tickets=Stored(runtime.tickets, decode_ticket, int),
-        directory_parts={key: decode_fragment(value) for key, value in runtime.directory.items()},
+        directory_parts=dict(processor.directory.parts()),
         conversations=Stored(runtime.conversations, decode_conversation),
-        hootdesk_parts={key: decode_people(value) for key, value in runtime.people.items()},
+        hootdesk_parts=dict(processor.hootdesk.parts()),
         presence=Stored(runtime.presence, decode_presence),
     )
 

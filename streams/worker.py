@@ -18,7 +18,6 @@ class Worker:
         # Answers to the latest snapshot requests, by request id, for GET /exports/{id}.
         self.ready: Recent[str, ExportReady] = Recent(REMEMBERED)
         app = runtime.app
-        app.on_rebalance_complete.connect(processor.forget_account)
         size, wait = settings.batch_size, settings.batch_wait
 
         async def fold_input(stream):

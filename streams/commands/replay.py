@@ -1,5 +1,4 @@
 """`deskstream replay`: fold event logs in-process and write exports."""
-import sys
 from pathlib import Path
 
 import click
@@ -13,7 +12,9 @@ from streams.commands.options import load_settings
 from streams.commands.params import TIME_HELP, TIME_ZONE_HELP, InstantType, TimeZoneType, resolve, resolve_range
 from streams.commands.paths import OutputFolder, check_logs
 from streams.commands.replay_errors import EXIT_CODES, MaxErrorsType, exported, tell, uncreated_errors
+from streams.export_jobs import default_jobs
 from streams.replay import SOURCES, ReplayStats, collector_paused, fold, read_source
+from streams.replay_progress import ReplayProgress
 from streams.replay_report import DEFAULT_MAX_ERRORS, ErrorBudget, summary, verdict
 
 
@@ -45,8 +46,11 @@ from streams.replay_report import DEFAULT_MAX_ERRORS, ErrorBudget, summary, verd
               metavar="N|P%", help="Bad records tolerated, as a count (10) or a share of the records read "
                                    "(0.5%); beyond it no export is written and the exit status is 1.")
 @click.option("--strict", is_flag=True, help="Tolerate no bad record: --max-errors 0.")
+@click.option("--jobs", type=click.IntRange(min=1), default=default_jobs, show_default="the number of cores",
+              metavar="N", help="Processes writing the exports at once, once the logs are folded; "
+                                "1 writes them one after another in this process. Same bytes either way.")
 def replay(logs, out, source, exports, as_of, time_zone, date_from, date_to, channels, requester,
-           max_errors, strict):
+           max_errors, strict, jobs):
     """Replay event logs through the projections and write exports, with no broker.
 
     LOGS are NDJSON event logs (one canonical event a line) or Avro object container
@@ -81,11 +85,11 @@ def replay(logs, out, source, exports, as_of, time_zone, date_from, date_to, cha
         as_of=as_of_time,
         requester=requester,
     )
+    progress = ReplayProgress()
     with collector_paused():
-        with click.progressbar(length=total, label="Replaying", file=sys.stderr,
-                               hidden=not sys.stderr.isatty()) as bar:
-            events = read_source(list(logs), source, errors.append, bar.update, notes.append, settings.time_window)
-            state = fold(events, as_of_time, stats)
+        with progress.reading(total) as bytes_read:
+            events = read_source(list(logs), source, errors.append, bytes_read, notes.append, settings.time_window)
+            state = fold(progress.counted(events), as_of_time, stats)
         errors += uncreated_errors(state)
         notes += [f"warning: schedule {schedule_id} has no working hours: every business duration "
                   "under it is 0" for schedule_id in state.account.schedules_without_hours()]
@@ -94,8 +98,10 @@ def replay(logs, out, source, exports, as_of, time_zone, date_from, date_to, cha
         results = []
         if refusal is None:
             policy = settings.access_policy if settings.replay_checks_access else None
+            names = exports or sorted(EXPORTS)
             try:
-                results = write_audited(state, exports or sorted(EXPORTS), request, out, policy)
+                with progress.writing(names) as written:
+                    results = write_audited(state, names, request, out, policy, jobs=jobs, on_written=written)
             except (ExportRefused, ExportFailed) as exc:
                 refusal = str(exc)
     click.echo(summary(stats, errors, *(exported(state) if results else (0, 0))), err=True)

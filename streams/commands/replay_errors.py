@@ -72,4 +72,4 @@ def _lines(errors: list[SourceError]) -> Iterator[bytes]:
 
 def exported(state: ProjectionState) -> tuple[int, int]:
     """(tickets, conversations) in the exports."""
-    return sum(1 for _ in state.live_tickets()), sum(1 for _ in state.live_conversations())
+    return state.live["ticket"], state.live["conversation"]

@@ -8,10 +8,9 @@ import msgspec
 import pytest
 
 from bench.generate import generate
-from events.log import write_log
 from sinks.registry import EXPORTS
 from streams.topics import bootstrap, ensure_topics
-from tests.integration.worker_harness import consumed, deskstream, isolated_settings, wait_for
+from tests.integration.worker_harness import consumed, deskstream, isolated_settings, split_log, wait_for
 
 pytestmark = pytest.mark.kafka
 EXAMPLE = Path(__file__).parents[2] / "examples" / "events.ndjson"
@@ -67,11 +66,7 @@ def test_worker_killed_mid_stream_recovers_to_the_replay_bytes(run, tmp_path):
     # the rest was produced: the kill surely comes with the log unfinished, however fast
     # the worker is (waiting for "a fifth consumed" raced a fast worker to the end)
     events = list(generate(tickets=600, conversations=100, seed=11))
-    fifth = len(events) // 5
-    log, first, rest = tmp_path / "long.ndjson", tmp_path / "first.ndjson", tmp_path / "rest.ndjson"
-    write_log(log, events)
-    write_log(first, events[:fifth])
-    write_log(rest, events[fifth:])
+    log, first, rest = split_log(tmp_path, events)
     deskstream(settings, "produce", str(first))
     worker.start()
     wait_for(lambda: all_consumed(settings), "the first fifth consumed", worker)

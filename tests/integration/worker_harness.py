@@ -11,8 +11,9 @@ import time
 import uuid
 from pathlib import Path
 
+from events.log import write_log
 from streams.settings import Settings
-from streams.topics import bootstrap
+from streams.topics import bootstrap, topic_specs
 from tests.kafka_broker import free_port
 
 DESKSTREAM = Path(sys.executable).parent / "deskstream"
@@ -142,3 +143,84 @@ async def _consumed(settings: Settings) -> tuple[int, int]:
     finally:
         await consumer.stop()
         await admin.close()
+
+
+def another_worker(settings: Settings, folder: Path, name: str) -> WorkerProcess:
+    """One more worker of the same group: its own tables, web port and log."""
+    import msgspec
+
+    own = msgspec.structs.replace(settings, data_dir=folder / f"data-{name}", web_port=free_port())
+    return WorkerProcess(own, folder / f"worker-{name}.log")
+
+
+def input_partitions_by_member(settings: Settings) -> list[set[int]]:
+    """The ticket-topic partitions each member of the worker's group holds now (empty
+    while the group is rebalancing)."""
+    return asyncio.run(_input_partitions_by_member(settings))
+
+
+async def _input_partitions_by_member(settings: Settings) -> list[set[int]]:
+    from aiokafka.admin import AIOKafkaAdminClient
+    from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment
+
+    from aiokafka.errors import KafkaError
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap(settings))
+    await admin.start()
+    try:
+        try:
+            (response,) = await admin.describe_consumer_groups([settings.app_id])
+        except KafkaError as exc:
+            if not exc.retriable:
+                raise
+            return []  # the group's coordinator is not up yet
+        (group,) = response.to_object()["groups"]
+        if group["state"] != "Stable":
+            return []
+        held = []
+        for member in group["members"]:
+            assignment = ConsumerProtocolMemberAssignment.decode(member["member_assignment"])
+            held.append({p for topic, partitions in assignment.assignment if topic == settings.ticket_topic
+                         for p in partitions})
+        return held
+    finally:
+        await admin.close()
+
+
+def latest_records(settings: Settings, topic: str) -> dict[bytes, tuple[int, bytes | None]]:
+    """The latest record of each key on `topic`: its partition and its value."""
+    return {message.key: (message.partition, message.value) for message in read_to_end(settings, topic)}
+
+
+def read_to_end(settings: Settings, topic: str) -> list:
+    """Every message on `topic`, from its start to its end now, partition by partition."""
+    return asyncio.run(_read_to_end(settings, topic))
+
+
+async def _read_to_end(settings: Settings, topic: str) -> list:
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap(settings), enable_auto_commit=False)
+    await consumer.start()
+    try:
+        count, _ = topic_specs(settings)[topic]
+        partitions = [TopicPartition(topic, p) for p in range(count)]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        found = []
+        while [p for p in partitions if await consumer.position(p) < ends[p]]:
+            for messages in (await consumer.getmany(timeout_ms=1000)).values():
+                found += messages
+        return found
+    finally:
+        await consumer.stop()
+
+
+def split_log(folder: Path, events: list) -> tuple[Path, Path, Path]:
+    """The log written whole, and as its first fifth and the rest: (log, first, rest)."""
+    fifth = len(events) // 5
+    paths = folder / "log.ndjson", folder / "first.ndjson", folder / "rest.ndjson"
+    for path, part in zip(paths, (events, events[:fifth], events[fifth:])):
+        write_log(path, part)
+    return paths

@@ -153,3 +153,22 @@ def test_temp_file_of_a_run_killed_by_sigkill_is_swept_by_the_next_run(tmp_path)
     # then
     assert os.listdir(tmp_path) == ["report.csv"]
 
+
+
+def test_temp_file_written_to_the_end_is_not_swept_before_its_rename(tmp_path, monkeypatch):
+    # given another writer of the same folder that sweeps it (`replay --jobs 2` writes
+    # exports side by side) just as this one's temp file is complete
+    from sinks import destination
+
+    real_replace = os.replace
+
+    def replace_after_a_sweep(source, target):
+        destination.sweep_stale_temp_files(tmp_path)
+        real_replace(source, target)
+
+    monkeypatch.setattr(destination.os, "replace", replace_after_a_sweep)
+    # when
+    path = write_atomically(tmp_path, "report.csv", [b"whole"])
+    # then
+    assert path.read_bytes() == b"whole"
+    assert os.listdir(tmp_path) == ["report.csv"]

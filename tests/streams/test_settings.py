@@ -23,6 +23,7 @@ def test_settings_come_from_deskstream_variables_then_flags():
         ({"DESKSTREAM_STORE": "redis://"}, "DESKSTREAM_STORE: expected one of rocksdb://, memory://, got 'redis://'"),
         ({"DESKSTREAM_PROCESSING_GUARANTEE": "maybe"}, "DESKSTREAM_PROCESSING_GUARANTEE: expected one of"),
         ({"DESKSTREAM_BATCH_SIZE": "0"}, "DESKSTREAM_BATCH_SIZE: expected at least 1, got 0"),
+        ({"DESKSTREAM_STANDBY_REPLICAS": "-1"}, "DESKSTREAM_STANDBY_REPLICAS: expected 0 or more, got -1"),
         ({"DESKSTREAM_BATCH_WAIT": "0"}, "DESKSTREAM_BATCH_WAIT: expected seconds above 0, got 0.0"),
         ({"DESKSTREAM_PRODUCER_LINGER": "-1"}, "DESKSTREAM_PRODUCER_LINGER: expected seconds, 0 or more, got -1.0"),
     ],

@@ -1,0 +1,70 @@
+"""What a replay shows while it runs: bars on a terminal, nothing but its summary elsewhere."""
+import io
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from streams.cli import main
+from streams.replay_progress import ReplayProgress
+
+ROOT = Path(__file__).parents[2]
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_off_a_terminal_is_the_summary_line_alone(tmp_path):
+    # when stderr is not a terminal (CliRunner's is not)
+    result = CliRunner().invoke(main, ["replay", str(ROOT / "examples" / "events.ndjson"), "--out", str(tmp_path)])
+    # then
+    assert result.exit_code == 0, result.output
+    assert [line.split(":")[0] for line in result.stderr.splitlines()] == ["summary"]
+
+
+def test_progress_off_a_terminal_draws_nothing():
+    # given
+    stream = io.StringIO()
+    progress = ReplayProgress(stream)
+    # when
+    events = list(progress.counted(iter(range(3))))
+    with progress.reading(100) as read:
+        read(100)
+    with progress.writing(["ticket-metrics"]) as written:
+        written("ticket-metrics")
+    # then
+    assert events == [0, 1, 2]
+    assert stream.getvalue() == ""
+    assert progress.events == 0  # not even counted
+
+
+def test_progress_reading_on_a_terminal_shows_the_share_read_and_events_a_second():
+    # given
+    terminal = Terminal()
+    progress = ReplayProgress(terminal)
+    # when 3 events are read from the first half of the bytes
+    with progress.reading(1000) as read:
+        for _ in progress.counted(iter(range(3))):
+            pass
+        read(500)
+        drawn = terminal.getvalue()
+    # then
+    assert "Reading" in drawn
+    assert " 50% " in drawn
+    assert re.search(r"3 events, [\d,]+ events/s", drawn)
+
+
+def test_progress_writing_on_a_terminal_shows_exports_done_and_the_last_one():
+    # given
+    terminal = Terminal()
+    progress = ReplayProgress(terminal)
+    # when
+    with progress.writing(["zendesk-xml", "zendesk-csv"]) as written:
+        written("zendesk-csv")
+        drawn = terminal.getvalue()
+    # then
+    assert "Writing" in drawn
+    assert "1/2" in drawn
+    assert "zendesk-csv written" in drawn
