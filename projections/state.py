@@ -8,7 +8,7 @@ key (`user:11`, `schedule:1`), one Hootdesk part per contact, agent or team key
 fold of its own events. Events wait to be folded (`projections.waiting`).
 """
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from datetime import datetime
 from functools import cached_property
 from typing import NamedTuple
@@ -82,6 +82,7 @@ class ProjectionState:
         # `live_conversations`), kept as they fold: counting them after would read every
         # state back from a replay's store.
         self.live: dict[str, int] = {"ticket": 0, "conversation": 0}
+        self.waiting_events = 0  # read and not folded yet: what `settle` has to fold
 
     def apply(self, event: Event) -> None:
         self.fold((event,))
@@ -89,7 +90,7 @@ class ProjectionState:
     def fold(self, events: Iterable[Event]) -> int:
         """Apply `events` in order; returns how many there were."""
         pending = self._pending
-        count = 0
+        count = references = 0
         full = -1 if self._room is None else self._room + 1  # the count at which to make room
         for event in events:  # once per event of a whole log: kept tight
             count += 1
@@ -99,6 +100,7 @@ class ProjectionState:
             if kind in TICKET_TYPES:
                 pending[event.ticket_id].append(event)
             elif kind in DIRECTORY_TYPES:
+                references += 1
                 if self._seen(event):
                     continue
                 key = event.key
@@ -109,6 +111,7 @@ class ProjectionState:
             elif kind in CONVERSATION_TYPES:
                 self._pending_conversations[event.conversation_id].append(event)
             elif kind in HOOTDESK_REFERENCE_TYPES:
+                references += 1
                 if self._seen(event):
                     continue
                 key = event.key
@@ -116,6 +119,7 @@ class ProjectionState:
                 self.hootdesk_parts[key] = hootdesk_directory.apply(current, event)
             elif kind in PRESENCE_TYPES:
                 self._pending_presence[event.agent_id].append(event)
+        self.waiting_events += count - references
         if self._room is not None:
             self._room = full - count - 1
         return count
@@ -131,9 +135,10 @@ class ProjectionState:
         self.copies.duplicates += copy
         return copy
 
-    def settle(self) -> None:
-        """Fold every pending event now."""
-        self.tickets, self.conversations, self.presence  # noqa: B018 (folded when read)
+    def settle(self, on_folded: Callable[[int], None] | None = None) -> None:
+        """Fold every waiting event now; `on_folded` is told how many as each entity's are."""
+        for kind in self._kinds.values():
+            self._fold(kind, take_all(kind.name, kind.pending, self._overflow), on_folded)
 
     @property
     def tickets(self) -> MutableMapping[int, TicketState]:
@@ -155,7 +160,8 @@ class ProjectionState:
         self._fold(kind, take_all(kind.name, kind.pending, self._overflow))
         return kind.states
 
-    def _fold(self, kind: _Kind, waiting: Iterable[tuple[object, list[Event]]]) -> None:
+    def _fold(self, kind: _Kind, waiting: Iterable[tuple[object, list[Event]]],
+              on_folded: Callable[[int], None] | None = None) -> None:
         """Fold each entity's events into its state; for a kind that must be created,
         count the events of an entity that isn't."""
         states, fold = kind.states, kind.fold
@@ -163,9 +169,13 @@ class ProjectionState:
         latest = self._folded_until
         live = kind.name in self.live
         for entity_id, events in waiting:
+            read = len(events)
             events = self.copies.distinct(events)
             current = states.get(entity_id) or fold.initial(entity_id)
             states[entity_id] = state = fold.fold(current, events)
+            self.waiting_events -= read
+            if on_folded is not None:
+                on_folded(read)
             if live:
                 self.live[kind.name] += _live(state) - _live(current)
             if state.updated_at is not None and (latest is None or latest < state.updated_at):

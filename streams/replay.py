@@ -4,7 +4,7 @@ This is the reference every streaming result must equal byte for byte.
 """
 import gc
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from itertools import chain
 from pathlib import Path
@@ -19,6 +19,9 @@ from projections.conversations import ConversationState
 from projections.state import ProjectionState
 from projections.tickets import TicketState
 from streams.state_store import EventOverflow, StateStore
+
+# Given the events to fold, what to tell the events folded (a progress bar's update).
+Folding = Callable[[int], AbstractContextManager[Callable[[int], None]]]
 
 SOURCES = ("events", "zendesk-api")
 
@@ -90,11 +93,13 @@ class MemoryBudget(msgspec.Struct, frozen=True):
 
 
 def fold(events: Iterable[Event], as_of: datetime | None, stats: ReplayStats,
-         budget: MemoryBudget = MemoryBudget()) -> ProjectionState:
+         budget: MemoryBudget = MemoryBudget(), folding: Folding | None = None) -> ProjectionState:
     """Fold events into every projection, leaving out those after `as_of`; `stats` counts.
 
     States beyond the `budget` stay in a store on disk, which the exports then read
-    (`streams/state_store.py`)."""
+    (`streams/state_store.py`). Most of the folding comes once the events are read
+    (`ProjectionState.settle`): `folding(events to fold)` is a context manager that yields
+    what to tell the events folded, for a progress bar."""
     tickets = StateStore(TicketState, int, budget.kept_states)
     conversations = StateStore(ConversationState, str, budget.kept_states)
     overflow = EventOverflow(budget.waiting_events)
@@ -102,7 +107,9 @@ def fold(events: Iterable[Event], as_of: datetime | None, stats: ReplayStats,
     if as_of is not None:
         events = _until(as_of, events, stats)
     stats.read += state.fold(events)
-    state.settle()  # so that the counts below are known before any export is written
+    # Now, so that the counts below are known before any export is written.
+    with folding(state.waiting_events) if folding is not None else nullcontext() as on_folded:
+        state.settle(on_folded)
     overflow.close()
     tickets.seal()
     conversations.seal()

@@ -1,8 +1,8 @@
 """What a replay shows while it runs: on a terminal, a bar for each stage; elsewhere nothing
 (a log or a pipe gets the one summary line a replay ends with).
 
-Reading counts the bytes of the logs, so it has an ETA, and tells the events read (and
-folded as they come) a second. Writing counts exports done and tells which: their costs
+Reading counts the bytes of the logs, so it has an ETA, and tells the events read a
+second; folding, the events read and not folded yet, with an ETA too. Writing counts exports done and tells which: their costs
 differ a thousandfold, so a time left reckoned from their count would mislead.
 """
 import sys
@@ -38,6 +38,20 @@ class ReplayProgress:
         with self._bar("Reading", total_bytes, lambda bar, _: f"{self.events:,} events, "
                                                                f"{_per_second(self.events, bar)} events/s") as bar:
             yield bar.update
+
+    @contextmanager
+    def folding(self, events: int) -> Iterator[Callable[[int], None]]:
+        """A bar over the events read and not folded yet (a log's tickets are folded
+        once it is read); yields what to tell events folded."""
+        folded = 0
+
+        def told(count: int) -> None:
+            nonlocal folded
+            folded += count
+            bar.update(count)
+
+        with self._bar("Folding", events, lambda bar, _: f"{_per_second(folded, bar)} events/s") as bar:
+            yield told
 
     @contextmanager
     def writing(self, names: Sequence[str]) -> Iterator[Callable[[str], None]]:

@@ -89,7 +89,7 @@ def replay(logs, out, source, exports, as_of, time_zone, date_from, date_to, cha
     with collector_paused():
         with progress.reading(total) as bytes_read:
             events = read_source(list(logs), source, errors.append, bytes_read, notes.append, settings.time_window)
-            state = fold(progress.counted(events), as_of_time, stats)
+            state = fold(progress.counted(events), as_of_time, stats, folding=progress.folding)
         errors += uncreated_errors(state)
         notes += [f"warning: schedule {schedule_id} has no working hours: every business duration "
                   "under it is 0" for schedule_id in state.account.schedules_without_hours()]

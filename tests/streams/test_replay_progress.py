@@ -5,8 +5,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from projections.state import ProjectionState
 from streams.cli import main
 from streams.replay_progress import ReplayProgress
+from tests.projections.tickets_story import at, created, status
 
 ROOT = Path(__file__).parents[2]
 
@@ -68,3 +70,20 @@ def test_progress_writing_on_a_terminal_shows_exports_done_and_the_last_one():
     assert "Writing" in drawn
     assert "1/2" in drawn
     assert "zendesk-csv written" in drawn
+
+
+def test_progress_folding_on_a_terminal_shows_the_share_of_the_read_events_folded():
+    # given a log read and not folded yet: 4 events of two tickets
+    state = ProjectionState()
+    state.fold([created(at("03-02 09:00"), ticket_id=1), status(at("03-02 10:00"), "open", ticket_id=1),
+                created(at("03-02 09:30"), ticket_id=2), status(at("03-02 11:00"), "solved", ticket_id=2)])
+    terminal = Terminal()
+    progress = ReplayProgress(terminal)
+    # when it is settled under the bar, the bar drawn after the first ticket's events
+    drawn = []
+    with progress.folding(state.waiting_events) as folded:
+        state.settle(lambda count: (folded(count), drawn.append(terminal.getvalue())))
+    # then
+    assert state.waiting_events == 0
+    assert "Folding" in drawn[0] and " 50% " in drawn[0]
+    assert re.search(r"[\d,]+ events/s", drawn[0])
