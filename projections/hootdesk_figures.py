@@ -22,6 +22,7 @@ from projections.conversations import ConversationState
 from projections.hootdesk_directory import People
 from projections.hootdesk_rollups import Tally, conversation_rollups, merge
 from projections.presence import AVAILABLE, PresenceState, intervals
+from projections.rollups import latest
 
 AGENT, TEAM = "agent:", "team:"
 
@@ -86,13 +87,7 @@ def apply(state: FiguresState, conversations: Mapping[str, Tally | None],
           presence: Presence | None = None) -> FiguresState:
     """The owner's state with each conversation's latest contribution (None: it left), and
     the agent's presence now when given (None: unchanged)."""
-    kept = dict(state.conversations)
-    for conversation_id, given in conversations.items():
-        if given is None:
-            kept.pop(conversation_id, None)
-        else:
-            kept[conversation_id] = given
-    after = FiguresState(kept, state.presence if presence is None else presence)
+    after = FiguresState(latest(state.conversations, conversations), state.presence if presence is None else presence)
     return state if after == state else after
 
 

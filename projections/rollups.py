@@ -6,6 +6,9 @@ its owners get its new contribution, and an owner it left gets `None` for it: th
 rollup state keeps each ticket's latest contribution, so a contribution delivered twice
 changes nothing and a ticket is never counted twice.
 """
+from collections.abc import Mapping
+from typing import TypeVar
+
 import msgspec
 
 from events.downstream import Minutes, Rollup, TicketMetrics
@@ -13,6 +16,7 @@ from projections.ticket_metrics import UNSOLVED
 from projections.tickets import TicketState
 
 NO_MINUTES = Minutes(0, 0)
+K, V = TypeVar("K"), TypeVar("V")
 
 
 class Contribution(msgspec.Struct, frozen=True, array_like=True, gc=False):
@@ -53,14 +57,21 @@ def initial() -> RollupState:
     return RollupState()
 
 
+def latest(kept: Mapping[K, V], changes: Mapping[K, V | None]) -> dict[K, V]:
+    """An owner's contributions by entity, with the latest ones given (None: the entity
+    left the owner): the fold of the ticket rollups and of the Hootdesk figures."""
+    contributions = dict(kept)
+    for entity_id, given in changes.items():
+        if given is None:
+            contributions.pop(entity_id, None)
+        else:
+            contributions[entity_id] = given
+    return contributions
+
+
 def apply(state: RollupState, changes: dict[int, Contribution | None]) -> RollupState:
     """The owner's rollup state with each ticket's latest contribution (None: it left)."""
-    contributions = dict(state.contributions)
-    for ticket_id, given in changes.items():
-        if given is None:
-            contributions.pop(ticket_id, None)
-        else:
-            contributions[ticket_id] = given
+    contributions = latest(state.contributions, changes)
     return state if contributions == state.contributions else RollupState(contributions)
 
 
