@@ -138,7 +138,7 @@ class ProjectionState:
     def settle(self, on_folded: Callable[[int], None] | None = None) -> None:
         """Fold every waiting event now; `on_folded` is told how many as each entity's are."""
         for kind in self._kinds.values():
-            self._fold(kind, take_all(kind.name, kind.pending, self._overflow), on_folded)
+            self._with_pending(kind, on_folded)
 
     @property
     def tickets(self) -> MutableMapping[int, TicketState]:
@@ -155,20 +155,13 @@ class ProjectionState:
         """Every agent's presence, with the events applied so far."""
         return self._with_pending(self._kinds["presence"])
 
-    def _with_pending(self, kind: _Kind) -> MutableMapping:
-        """The states of `kind` with each entity's waiting events folded in."""
-        self._fold(kind, take_all(kind.name, kind.pending, self._overflow))
-        return kind.states
-
-    def _fold(self, kind: _Kind, waiting: Iterable[tuple[object, list[Event]]],
-              on_folded: Callable[[int], None] | None = None) -> None:
-        """Fold each entity's events into its state; for a kind that must be created,
-        count the events of an entity that isn't."""
+    def _with_pending(self, kind: _Kind, on_folded: Callable[[int], None] | None = None) -> MutableMapping:
+        """The states of `kind` with each entity's waiting events folded in (`on_folded` told
+        how many as each entity's are); for a kind that must be created, the events of an
+        entity that isn't are counted, and so are the live ones."""
         states, fold = kind.states, kind.fold
-        uncreated = self.uncreated.get(kind.name, {})
         latest = self._folded_until
-        live = kind.name in self.live
-        for entity_id, events in waiting:
+        for entity_id, events in take_all(kind.name, kind.pending, self._overflow):
             read = len(events)
             events = self.copies.distinct(events)
             current = states.get(entity_id) or fold.initial(entity_id)
@@ -176,13 +169,15 @@ class ProjectionState:
             self.waiting_events -= read
             if on_folded is not None:
                 on_folded(read)
-            if live:
-                self.live[kind.name] += _live(state) - _live(current)
             if state.updated_at is not None and (latest is None or latest < state.updated_at):
                 latest = state.updated_at
-            if kind.created and not _created(state):
-                uncreated[entity_id] = uncreated.get(entity_id, 0) + len(events)
+            if kind.created:
+                self.live[kind.name] += _live(state) - _live(current)
+                if not _created(state):
+                    uncreated = self.uncreated[kind.name]
+                    uncreated[entity_id] = uncreated.get(entity_id, 0) + len(events)
         self._folded_until = latest
+        return kind.states
 
     @cached_property
     def people(self) -> People:
