@@ -52,7 +52,9 @@ class ExportReady(msgspec.Struct, frozen=True, kw_only=True, tag=True):
     rows: int = 0
     sha256: str | None = None
     as_of: UtcDatetime | None = None
-    # "topic:partition" -> offset of the last input event in the snapshot.
+    # "topic:partition" -> offset of the last input event in the snapshot, for every input
+    # partition whose holder applied one since it took the partition (a partition taken over
+    # and idle since has its entities, restored from the changelog, but no offset known).
     offsets: dict[str, int] = {}
     error: str | None = None
     # "ok", "refused" (the requester may not export it: see `error`) or "failed".

@@ -46,6 +46,10 @@ class TicketMetrics(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     agent_wait_time: Minutes | None
     requester_wait_time: Minutes | None
     on_hold_time: Minutes | None
+    # Added for dashboards (defaults keep older records readable): where the ticket is now.
+    status: str | None = None
+    group_id: int | None = None
+    assignee_id: int | None = None
 
 
 class ConversationMetrics(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -129,6 +133,10 @@ class AvroCodec:
         self.cls = cls
         self.schema = record_schema(cls, namespace=NAMESPACE)
         self._parsed = fastavro.parse_schema(self.schema)
+        # Fields with a default were added later (at the end); a record written before them
+        # is read with the schema it was written with, and gets their defaults.
+        first = {**self.schema, "fields": [f for f in self.schema["fields"] if "default" not in f]}
+        self._first = fastavro.parse_schema(first) if first["fields"] != self.schema["fields"] else None
 
     def encode(self, value: msgspec.Struct) -> bytes:
         buffer = io.BytesIO()
@@ -136,7 +144,13 @@ class AvroCodec:
         return buffer.getvalue()
 
     def decode(self, data: bytes) -> msgspec.Struct:
-        return msgspec.convert(fastavro.schemaless_reader(io.BytesIO(data), self._parsed), self.cls)
+        try:
+            fields = fastavro.schemaless_reader(io.BytesIO(data), self._parsed)
+        except EOFError:  # written before the added fields
+            if self._first is None:
+                raise
+            fields = fastavro.schemaless_reader(io.BytesIO(data), self._first, self._parsed)
+        return msgspec.convert(fields, self.cls)
 
 
 TICKET_METRICS = AvroCodec(TicketMetrics)

@@ -5,11 +5,15 @@ the worker's table keep them) through a live mapping, so a new user costs nothin
 Schedules are indexed: the schedule in force only changes where a schedule or holiday
 version starts, so lookups between two such instants are answered from a memo. Who is an
 agent is memoized too (every comment of every ticket asks). Call `note(event)` after
-folding a reference-data event into the parts, so both memos stay true.
+folding a reference-data event into the parts, so both memos stay true, and so does
+`revision`, which tells whether metrics computed earlier still hold.
 """
+import hashlib
 from bisect import bisect_right
 from collections.abc import Mapping
 from datetime import datetime
+
+import msgspec
 
 from events.accounts import HolidayUpserted, ScheduleUpserted, UserUpserted, schedule_key, user_key
 from events.base import Event
@@ -24,6 +28,7 @@ class Account:
     def __init__(self, parts: Mapping[str, Directory]):
         self.parts = parts
         self._agents: dict[int | None, bool] = {}
+        self._agent_ids: set[int] | None = None  # who is an agent, kept once `revision` asked
         self.reindex()
 
     def note(self, event: Event) -> None:
@@ -31,6 +36,10 @@ class Account:
         kind = type(event)
         if kind is UserUpserted:
             self._agents.pop(event.user_id, None)
+            agents = self._agent_ids
+            if agents is not None and (event.user_id in agents) != self.is_agent(event.user_id):
+                agents ^= {event.user_id}
+                self._revision = None
         elif kind is ScheduleUpserted or kind is HolidayUpserted:
             self.reindex()
 
@@ -43,6 +52,19 @@ class Account:
             | {h.since for versions in self.holidays.values() for h in versions}
         )
         self._memo: dict[tuple[int | None, int], Schedule | None] = {}
+        self._revision: bytes | None = None
+
+    def revision(self) -> bytes:
+        """A digest of all that metrics read here: every schedule and holiday version, and
+        who is an agent. Made of the content alone, so any process holding the same
+        reference data finds the same digest, and a change to any of it gives another."""
+        if self._revision is None:
+            if self._agent_ids is None:
+                self._agent_ids = {user_id for part in self.parts.values()
+                                   for user_id, user in part.users.items() if user.role in AGENT_ROLES}
+            content = (sorted(self.schedules.items()), sorted(self.holidays.items()), sorted(self._agent_ids))
+            self._revision = hashlib.blake2b(msgspec.msgpack.encode(content), digest_size=16).digest()
+        return self._revision
 
     def is_agent(self, user_id: int | None) -> bool:
         known = self._agents.get(user_id)

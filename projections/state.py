@@ -15,9 +15,11 @@ from typing import NamedTuple
 
 from events import AccountEvent, ConversationEvent, Event, TicketEvent
 from events.agents import PresenceEvent
+from events.downstream import TicketMetrics
 from projections import conversations as conversation_fold
 from projections import directory as directory_fold
 from projections import hootdesk_directory
+from projections import metrics_memo
 from projections import presence as presence_fold
 from projections import tickets as ticket_fold
 from projections.account import Account
@@ -25,6 +27,7 @@ from projections.copies import Copies
 from projections.conversations import ConversationState
 from projections.directory import Directory
 from projections.hootdesk_directory import HOOTDESK_REFERENCE_TYPES, HootdeskPart, People
+from projections.metrics_memo import Stamped
 from projections.presence import PresenceState
 from projections.tickets import TicketState
 from projections.waiting import Overflow, Waiting, make_room, take_all
@@ -50,13 +53,18 @@ class ProjectionState:
         hootdesk_parts: dict[str, HootdeskPart] | None = None,
         presence: Mapping[str, PresenceState] | None = None,
         overflow: Overflow | None = None,
+        ticket_metrics: MutableMapping[int, Stamped] | None = None,
     ):
-        """`tickets` and `conversations` may be any mutable mapping, a store on disk included."""
+        """`tickets` and `conversations` may be any mutable mapping, a store on disk included.
+
+        `ticket_metrics`, when given, holds each live ticket's metrics stamped
+        (`projections.metrics_memo`), kept current as tickets fold, for `metrics_of`."""
         self._tickets = tickets if tickets is not None else {}
         self.directory_parts = directory_parts if directory_parts is not None else {}
         self._conversations = conversations if conversations is not None else {}
         self.hootdesk_parts = hootdesk_parts if hootdesk_parts is not None else {}
         self._presence = presence if presence is not None else {}
+        self._ticket_metrics = ticket_metrics
         # Events not folded yet, by entity.
         self._pending: defaultdict[int, list[Event]] = defaultdict(list)
         self._pending_conversations: defaultdict[str, list[Event]] = defaultdict(list)
@@ -176,8 +184,23 @@ class ProjectionState:
                 if not _created(state):
                     uncreated = self.uncreated[kind.name]
                     uncreated[entity_id] = uncreated.get(entity_id, 0) + len(events)
+            if kind.name == "ticket" and self._ticket_metrics is not None:
+                self._keep_metrics(entity_id, state)
         self._folded_until = latest
         return kind.states
+
+    def _keep_metrics(self, ticket_id: int, ticket: TicketState) -> None:
+        stamped = metrics_memo.stamp(ticket, self.account)
+        if stamped is None:
+            self._ticket_metrics.pop(ticket_id, None)
+        else:
+            self._ticket_metrics[ticket_id] = stamped
+
+    def metrics_of(self, ticket: TicketState) -> TicketMetrics:
+        """The metrics of a live ticket of this state: those kept with it when they still
+        hold, else computed now. Every ticket export reads them here."""
+        stamped = None if self._ticket_metrics is None else self._ticket_metrics.get(ticket.ticket_id)
+        return metrics_memo.metrics(ticket, stamped, self.account)
 
     @cached_property
     def people(self) -> People:

@@ -139,6 +139,9 @@ def ticket_metrics(state: TicketState, account: Account) -> TicketMetrics:
         # Empty until the ticket first leaves new/open; hold is 0 when never on hold.
         requester_wait_time=summed(waiting) if left_waiting else None,
         on_hold_time=summed(hold) if hold else (None if "hold" in statuses else NONE),
+        status=statuses[-1],
+        group_id=state.group_id,
+        assignee_id=state.assignee_id,
     )
 
 

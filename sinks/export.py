@@ -1,6 +1,6 @@
-"""An export is rows and COLUMNS, or nested records; rendering joins it to its format
-and destination."""
-from collections.abc import Callable, Iterator
+"""An export is rows and COLUMNS, rows of cells under HEADERS, or nested records;
+rendering joins it to its format and destination."""
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -46,6 +46,21 @@ class Export(Protocol):
     #   admins_only = True  only administrators may take it (sinks/access.py)
 
 
+class CellExport(Protocol):
+    """An export of many columns that builds each row's cells itself, in one call per row
+    (a call per cell would cost more than writing the cell): `rows` yields the cells in
+    the order of `headers`. The optional attributes of `Export` apply too."""
+
+    name: str
+    help: str
+    format: Format
+    headers: tuple[str, ...]
+
+    def rows(self, state: ProjectionState, request: ExportRequest) -> Iterator[Iterable[object]]: ...
+
+    def file_name(self, request: ExportRequest) -> str: ...  # a plain file's; not if packaged
+
+
 class RecordExport(Protocol):
     """An export whose items nest (a ticket with its comments): no columns, `records`
     yields what its format serialises, and each record counts as a row. The optional
@@ -68,7 +83,7 @@ class ExportResult(msgspec.Struct, frozen=True):
 
 
 def write_export(
-    export: Export | RecordExport, state: ProjectionState, request: ExportRequest, export_dir: Path
+    export: Export | CellExport | RecordExport, state: ProjectionState, request: ExportRequest, export_dir: Path
 ) -> ExportResult:
     """Write one export file atomically and say where, how many rows, and its checksum."""
     count = 0
@@ -81,6 +96,8 @@ def write_export(
 
     if hasattr(export, "records"):
         chunks = export.format.record_chunks(counted(export.records(state, request)))
+    elif hasattr(export, "headers"):
+        chunks = export.format.chunks(export.headers, counted(export.rows(state, request)))
     else:
         headers = [header for header, _ in export.columns]
         getters = [getter for _, getter in export.columns]

@@ -14,9 +14,14 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d"
 
 
 def local_time(at: datetime | None, zone: tzinfo) -> str | None:
-    """A time as the CSV exports write it: ISO 8601 with the zone's offset, to the second;
-    empty for no time."""
-    return None if at is None else at.astimezone(zone).replace(microsecond=0).isoformat()
+    """A time as the CSV and XML exports write it: ISO 8601 with the zone's offset, to the
+    second; empty for no time."""
+    if at is None:
+        return None
+    local = at.astimezone(zone)
+    # Most times have no microseconds: then isoformat writes seconds, and faster without
+    # being told (this runs for most cells of the time columns).
+    return local.isoformat(timespec="seconds") if local.microsecond else local.isoformat()
 
 
 def protect_cell(value: object) -> str:
@@ -34,8 +39,10 @@ def protect_cell(value: object) -> str:
     return "'" + text if text.lstrip(" ").startswith(FORMULA_PREFIXES) else text
 
 
-# Cells the csv module writes as protect_cell would, left to it: no call per cell.
+# Cells the csv module writes as protect_cell would, left to it: no call per cell. So is
+# text that starts with none of the prefixes nor a space (which may hide one).
 _AS_IS = frozenset({int, float, type(None)})
+_CHECKED_FIRST = frozenset((*FORMULA_PREFIXES, " "))
 
 
 class CsvFormat:
@@ -46,7 +53,11 @@ class CsvFormat:
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(headers)
         for row in rows:
-            writer.writerow([cell if cell.__class__ in _AS_IS else protect_cell(cell) for cell in row])
+            writer.writerow([
+                cell if cell.__class__ in _AS_IS or (cell.__class__ is str and cell[:1] not in _CHECKED_FIRST)
+                else protect_cell(cell)
+                for cell in row
+            ])
             if buffer.tell() > 1 << 16:
                 yield buffer.getvalue().encode()
                 buffer.seek(0)

@@ -5,7 +5,7 @@ from pathlib import Path
 import msgspec
 
 from projections.state import ProjectionState
-from sinks.export import Export, ExportResult, RecordExport, write_export
+from sinks.export import CellExport, Export, ExportResult, RecordExport, write_export
 from events.commands import ExportRequest
 from sinks.hootdesk_contacts import ContactAttributesExport, ContactsExport
 from sinks.hootdesk_conversations import OpenConversationsExport, ResolvedConversationsExport
@@ -21,7 +21,7 @@ from sinks.zendesk_csv import ZendeskCsvExport
 from sinks.zendesk_json import ZendeskJsonExport
 from sinks.zendesk_xml import ZendeskUsersXmlExport, ZendeskXmlExport
 
-EXPORTS: dict[str, Export | RecordExport] = {
+EXPORTS: dict[str, Export | CellExport | RecordExport] = {
     export.name: export
     for export in (
         TicketMetricsExport(),
@@ -50,7 +50,7 @@ class UnknownExport(KeyError):
         return f"unknown export {self.args[0]!r}; expected one of: {', '.join(sorted(EXPORTS))}"
 
 
-def get_export(name: str) -> Export | RecordExport:
+def get_export(name: str) -> Export | CellExport | RecordExport:
     try:
         return EXPORTS[name]
     except KeyError:

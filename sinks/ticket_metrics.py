@@ -12,7 +12,6 @@ import msgspec
 
 from projections.state import ProjectionState
 from events.downstream import TicketMetrics
-from projections.ticket_metrics import ticket_metrics
 from sinks.formats import NdjsonFormat
 from events.commands import ExportRequest
 
@@ -79,4 +78,4 @@ class TicketMetricsExport:
         """Live tickets whose last update is in the requested range (all without one)."""
         for ticket in state.live_tickets():
             if request.in_range(ticket.updated_at):
-                yield ticket_metrics(ticket, state.account)
+                yield state.metrics_of(ticket)

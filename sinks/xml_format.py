@@ -18,12 +18,17 @@ from xml.sax.saxutils import escape
 
 import msgspec
 
+from sinks.formats import local_time
+
 # What XML 1.0 cannot hold (control characters but tab, LF and CR; lone surrogates;
 # U+FFFE and U+FFFF) becomes U+FFFD, as a decoder marks bad bytes: a stray control
 # character in a comment must not make the whole file unreadable.
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # A parser reads a raw CR as LF; written as a reference, it reads back as a CR.
 _ENTITIES = {"\r": "&#13;"}
+# A character XML 1.0 cannot hold, or one to escape: text without any (most of it, found
+# in one search) is written as it is.
+_NEEDS_CARE = re.compile("[^\t\n\u0020-\u0025\u0027-\u003b\u003d\u003f-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _WORD_START = re.compile(r"(?<!^)(?=[A-Z])")
 FLUSH_PIECES = 4096  # pieces of text gathered before they are encoded and handed on
 
@@ -39,6 +44,8 @@ class Record(NamedTuple):
 
 def xml_text(value: str) -> str:
     """`value` as XML character data: escaped, and without what XML 1.0 cannot hold."""
+    if _NEEDS_CARE.search(value) is None:
+        return value
     return escape(_NOT_XML.sub("\ufffd", value), _ENTITIES)
 
 
@@ -99,7 +106,7 @@ def _write(name: str, value: object, out: list[str], indent: str, zone: tzinfo) 
     elif isinstance(value, int):
         out.append(f'{indent}<{name} type="integer">{value}</{name}>')
     elif isinstance(value, datetime):
-        out.append(f'{indent}<{name} type="datetime">{value.astimezone(zone).isoformat(timespec="seconds")}</{name}>')
+        out.append(f'{indent}<{name} type="datetime">{local_time(value, zone)}</{name}>')
     elif isinstance(value, date):
         out.append(f'{indent}<{name} type="date">{value}</{name}>')
     elif isinstance(value, msgspec.Struct):
@@ -125,8 +132,21 @@ def _children(name: str, fields: Iterable[tuple[str, object]], out: list[str], i
     opening = len(out)
     out.append(f"{indent}<{name}>")
     inner = indent + "  "
+    # The commonest kinds are written here as _write writes them, without a call: this
+    # runs for every field of every record.
+    needs_care = _NEEDS_CARE.search
     for field, item in fields:
-        _write(field, item, out, inner, zone)
+        kind = item.__class__
+        if item is None:
+            out.append(f'{inner}<{field} nil="true"/>')
+        elif kind is str:
+            out.append(f"{inner}<{field}>{item if needs_care(item) is None else xml_text(item)}</{field}>")
+        elif kind is int:
+            out.append(f'{inner}<{field} type="integer">{item}</{field}>')
+        elif kind is datetime:
+            out.append(f'{inner}<{field} type="datetime">{local_time(item, zone)}</{field}>')
+        else:
+            _write(field, item, out, inner, zone)
     if len(out) == opening + 1:  # no field at all
         out[opening] = f"{indent}<{name}/>"
     else:

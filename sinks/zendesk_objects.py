@@ -13,7 +13,6 @@ import msgspec
 from events.commands import ExportRequest
 from projections.account import Account as AccountData
 from projections.state import ProjectionState
-from projections.ticket_metrics import ticket_metrics
 from projections.tickets import TicketState
 from sinks.ticket_metrics import TicketMetricsExport
 
@@ -126,7 +125,7 @@ def tickets(state: ProjectionState, request: ExportRequest) -> Iterator[Ticket]:
     metric_set = TicketMetricsExport.columns
     for ticket in state.live_tickets():
         if request.in_range(ticket.updated_at):
-            metrics = ticket_metrics(ticket, state.account)
+            metrics = state.metrics_of(ticket)
             yield ticket_object(ticket, {header: get(metrics) for header, get in metric_set})
 
 

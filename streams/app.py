@@ -8,8 +8,9 @@ from collections.abc import Callable
 
 import faust
 
+from streams.producer import App
 from streams.settings import Settings
-from streams.topics import topic_specs
+from streams.topics import snapshot_answers_topic, snapshot_parts_topic, topic_specs
 
 RAW = {"key_type": bytes, "value_type": bytes, "key_serializer": "raw", "value_serializer": "raw"}
 
@@ -20,7 +21,7 @@ class Runtime:
     def __init__(self, settings: Settings):
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)  # Faust won't create parents
-        self.app = faust.App(
+        self.app = App(
             settings.app_id,
             broker=settings.broker_url,
             store=settings.store,
@@ -65,6 +66,10 @@ class Runtime:
         self.team_rollups_topic = topic(settings.team_rollups_topic)
         self.agent_figures_topic = topic(settings.agent_figures_topic)
         self.team_figures_topic = topic(settings.team_figures_topic)
+        # A snapshot's parts (streams.snapshot_parts): requests partitioned as the inputs,
+        # so the holder of each input partition gets its own; answers on one partition.
+        self.snapshot_parts_topic = topic(snapshot_parts_topic(settings))
+        self.snapshot_answers_topic = topic(snapshot_answers_topic(settings))
         # Ticket contributions re-keyed by owner (agent or group): the group_by step
         # that brings every ticket of one owner to the owner's rollup partition. Faust's
         # own topic, which the worker creates.

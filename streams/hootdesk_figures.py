@@ -17,6 +17,7 @@ from projections.hootdesk_directory import People
 from projections.hootdesk_figures import AGENT, FiguresState, Presence
 from projections.hootdesk_rollups import Tally
 from projections.presence import PresenceState
+from streams.folded import Folded, delivered
 from streams.table_entries import source
 
 _encoder = msgspec.msgpack.Encoder()
@@ -59,9 +60,9 @@ def send_figure_changes(runtime, conversations: list[tuple[ConversationState, Co
         runtime.figure_changes_topic.send_soon(key=owner.encode(), value=_encoder.encode(change))
 
 
-def roll_up_figures(runtime, batch: Sequence[EventT]) -> None:
+async def roll_up_figures(runtime, batch: Sequence[EventT]) -> None:
     """Fold a batch of owner changes into the owners' figures, and publish the figures of
-    each owner they changed."""
+    each owner they changed; stored once delivered (streams.folded)."""
     told: dict[str, dict[str, Tally | None]] = {}
     present: dict[str, Presence] = {}
     last: dict[str, EventT] = {}
@@ -71,13 +72,16 @@ def roll_up_figures(runtime, batch: Sequence[EventT]) -> None:
         if change.presence is not None:
             present[change.owner] = change.presence
         last[change.owner] = received
+    folded = Folded()
     for owner, conversations in told.items():
         with source(last[owner]):
             stored = runtime.hootdesk_figures.get(owner)
-            before = _state_decoder.decode(stored) if stored is not None else figures_fold.initial()
-            after = figures_fold.apply(before, conversations, present.get(owner))
-            if after == before:  # a change delivered again
-                continue
-            runtime.hootdesk_figures[owner] = _encoder.encode(after)
+        before = _state_decoder.decode(stored) if stored is not None else figures_fold.initial()
+        after = figures_fold.apply(before, conversations, present.get(owner))
+        if after == before:  # a change delivered again
+            continue
+        folded.stage(runtime.hootdesk_figures, owner, last[owner], after)
         topic = runtime.agent_figures_topic if owner.startswith(AGENT) else runtime.team_figures_topic
         topic.send_soon(key=owner.encode(), value=HOOTDESK_FIGURES.encode(figures_fold.figures(owner, after)))
+    await delivered(runtime.app)
+    folded.store()

@@ -10,6 +10,7 @@ from events.downstream import CONVERSATION_METRICS, ROLLUP, TICKET_METRICS, Tick
 from projections import conversations as conversation_fold
 from projections import directory as directory_fold
 from projections import hootdesk_directory as people_fold
+from projections import metrics_memo
 from projections import presence as presence_fold
 from projections import rollups
 from projections import tickets as ticket_fold
@@ -19,18 +20,33 @@ from projections.conversations import ConversationState
 from projections.copies import Copies
 from projections.directory import Directory
 from projections.hootdesk_directory import HOOTDESK_REFERENCE_TYPES, HootdeskPart, People
+from projections.metrics_memo import Stamped
 from projections.presence import PresenceState
 from projections.state import CONVERSATION_TYPES, DIRECTORY_TYPES, PRESENCE_TYPES, TICKET_TYPES
-from projections.ticket_metrics import ticket_metrics
 from projections.tickets import TicketState
 from streams.app import Runtime
+from streams.folded import Folded, delivered
 from streams.hootdesk_figures import send_figure_changes
 from streams.reference import Replica
 from streams.table_entries import source
 from streams.topics import input_topic
 
+
+
+class StoredTicket(msgspec.Struct, frozen=True, array_like=True, gc=False):
+    """A value of the tickets table: the ticket's state and its metrics as computed when
+    the state was stored (projections.metrics_memo); an export reads them while they hold."""
+
+    state: TicketState
+    metrics: Stamped | None = None
+
+
 _encoder = msgspec.msgpack.Encoder()
-_ticket_decoder = msgspec.msgpack.Decoder(TicketState)
+_stored_ticket_decoder = msgspec.msgpack.Decoder(StoredTicket)
+# Each half of a stored ticket, the other left encoded.
+_stored_state_decoder = msgspec.msgpack.Decoder(tuple[TicketState, msgspec.Raw])
+_stored_metrics_decoder = msgspec.msgpack.Decoder(tuple[msgspec.Raw, Stamped | None])
+_ticket_decoder = msgspec.msgpack.Decoder(TicketState)  # a value stored before the metrics were
 _directory_decoder = msgspec.msgpack.Decoder(Directory)
 _conversation_decoder = msgspec.msgpack.Decoder(ConversationState)
 _people_decoder = msgspec.msgpack.Decoder(HootdeskPart)
@@ -41,8 +57,26 @@ def encode_state(state: msgspec.Struct) -> bytes:
     return _encoder.encode(state)
 
 
+def decode_stored_ticket(data: bytes) -> StoredTicket:
+    try:
+        return _stored_ticket_decoder.decode(data)
+    except msgspec.ValidationError:  # stored before the metrics were kept with the state
+        return StoredTicket(_ticket_decoder.decode(data))
+
+
 def decode_ticket(data: bytes) -> TicketState:
-    return _ticket_decoder.decode(data)
+    try:
+        return _stored_state_decoder.decode(data)[0]
+    except msgspec.ValidationError:
+        return _ticket_decoder.decode(data)
+
+
+def decode_ticket_metrics(data: bytes) -> Stamped | None:
+    """The metrics stored with a ticket, without decoding its state."""
+    try:
+        return _stored_metrics_decoder.decode(data)[1]
+    except msgspec.ValidationError:
+        return None
 
 
 def decode_fragment(data: bytes) -> Directory:
@@ -65,19 +99,20 @@ def decode_presence(data: bytes) -> PresenceState:
 _copies = Copies()
 
 
-def _folded(table, batches: dict[str, list[Event]], last: dict[str, EventT], decode, initial, fold) -> list[tuple]:
+def _folded(folded: Folded, table, batches: dict[str, list[Event]], last: dict[str, EventT], decode, initial,
+            fold) -> list[tuple]:
     """Each entity's batch of events folded into its stored state (`initial(event)` when it
-    has none yet): the entities that changed, before and after."""
+    has none yet), staged in `folded`: the entities that changed, before and after."""
     changed = []
     for key, batch in batches.items():
         with source(last[key]):
             stored = table.get(key)
-            before = decode(stored) if stored is not None else initial(batch[0])
-            # Copies of an event in one batch: the first read kept, as replay keeps it.
-            after = fold(before, _copies.distinct(batch))
-            if after != before:  # else only re-delivered events: nothing to store or publish
-                table[key] = encode_state(after)
-                changed.append((before, after))
+        before = decode(stored) if stored is not None else initial(batch[0])
+        # Copies of an event in one batch: the first read kept, as replay keeps it.
+        after = fold(before, _copies.distinct(batch))
+        if after != before:  # else only re-delivered events: nothing to store or publish
+            folded.stage(table, key, last[key], after)
+            changed.append((before, after))
     return changed
 
 
@@ -155,18 +190,19 @@ class Processor:
                 await topic.send(key=event.key.encode(), value=message.value)
                 continue
             events.append((event, received))
-        tickets, conversations, presence = self.apply(events)
+        folded = Folded()
+        tickets, conversations, presence = self.apply(events, folded)
         self.publish(tickets)
         self.publish_conversations(conversations)
         if conversations or presence:
             send_figure_changes(self.runtime, conversations, presence, self.people())
+        await delivered(self.runtime.app)
+        folded.store(self.positions)
 
-    def apply(self, events: list[tuple[Event, EventT]]) -> tuple[list, list, list]:
-        """Fold the events into their tables; the tickets, the conversations and the
-        agents' presence that changed, before and after.
-
-        No await in here: a snapshot sees all of a batch or none of it.
-        """
+    def apply(self, events: list[tuple[Event, EventT]], folded: Folded) -> tuple[list, list, list]:
+        """Fold the events, the reference data into its tables, the rest into `folded`;
+        the tickets, the conversations and the agents' presence that changed, before and
+        after."""
         by_ticket: dict[str, list[Event]] = {}
         by_conversation: dict[str, list[Event]] = {}
         by_agent: dict[str, list[Event]] = {}
@@ -189,15 +225,22 @@ class Processor:
                 with source(received):
                     self._apply_people(event)
             message = received.message
-            self.positions[f"{message.topic}:{message.partition}"] = message.offset
-        tickets = _folded(self.runtime.tickets, by_ticket, last, decode_ticket,
-                          lambda event: ticket_fold.initial(event.ticket_id), ticket_fold.fold)
-        conversations = _folded(self.runtime.conversations, by_conversation, last, decode_conversation,
+            folded.positions[f"{message.topic}:{message.partition}"] = message.offset
+        tickets = _folded(folded, self.runtime.tickets, by_ticket, last, decode_stored_ticket,
+                          lambda event: StoredTicket(ticket_fold.initial(event.ticket_id)), self._fold_ticket)
+        conversations = _folded(folded, self.runtime.conversations, by_conversation, last, decode_conversation,
                                 lambda event: conversation_fold.initial(event.conversation_id), conversation_fold.fold)
-        presence = _folded(self.runtime.presence, by_agent, last, decode_presence,
+        presence = _folded(folded, self.runtime.presence, by_agent, last, decode_presence,
                            lambda event: presence_fold.initial(event.agent_id), presence_fold.fold)
         return tickets, conversations, presence
 
+
+    def _fold_ticket(self, stored: StoredTicket, events: list[Event]) -> StoredTicket:
+        """A stored ticket with `events` folded in, and its metrics computed again if it changed."""
+        ticket = ticket_fold.fold(stored.state, events)
+        if ticket == stored.state:
+            return stored
+        return StoredTicket(ticket, metrics_memo.stamp(ticket, self.account()))
 
     def _apply_reference(self, event: Event) -> None:
         if _refolded(self.directory, event, directory_fold) is not None and self._account is not None:
@@ -216,17 +259,18 @@ class Processor:
                 key = after.conversation_id.encode()
                 self.runtime.conversation_metrics_topic.send_soon(key=key, value=CONVERSATION_METRICS.encode(new))
 
-    def publish(self, changed: list[tuple[TicketState, TicketState]]) -> None:
+    def publish(self, changed: list[tuple[StoredTicket, StoredTicket]]) -> None:
         """For each changed ticket: its metrics on the compacted metrics topic when they
         changed (a deleted ticket gets a tombstone, so compaction forgets it), and its
         contribution to the rollups of the owners it has or left, one message per owner.
 
-        Buffered sends (`send_soon`): Faust flushes them before it commits the offsets.
+        Buffered sends (`send_soon`): `process` waits until they are delivered, then stores
+        the states (streams.folded).
         """
         by_owner: dict[str, dict[int, rollups.Contribution | None]] = {}
-        for before, after in changed:
-            old = self._metrics(before)
-            new = self._metrics(after)
+        for stored_before, stored_after in changed:
+            old, new = self._metrics(stored_before), self._metrics(stored_after)
+            before, after = stored_before.state, stored_after.state
             if new != old:  # a deleted ticket's None is a tombstone
                 value = None if new is None else TICKET_METRICS.encode(new)
                 self.runtime.ticket_metrics_topic.send_soon(key=str(after.ticket_id).encode(), value=value)
@@ -243,32 +287,37 @@ class Processor:
         for owner, tickets in by_owner.items():
             self.runtime.rollup_changes_topic.send_soon(key=owner.encode(), value=encode_state(RollupChanges(owner, tickets)))
 
-    def _metrics(self, ticket: TicketState) -> TicketMetrics | None:
-        """A live ticket's metrics; None before its creation and once deleted."""
+    def _metrics(self, stored: StoredTicket) -> TicketMetrics | None:
+        """A live ticket's metrics (those stored with it while they hold); None before its
+        creation and once deleted."""
+        ticket = stored.state
         if ticket.created_at is None or ticket.deleted:
             return None
-        return ticket_metrics(ticket, self.account())
+        return metrics_memo.metrics(ticket, stored.metrics, self.account())
 
-    def roll_up(self, batch: Sequence[EventT]) -> None:
+    async def roll_up(self, batch: Sequence[EventT]) -> None:
         """Fold a batch of ticket contributions into their owners' rollups, and publish
-        each rollup that changed."""
+        each rollup that changed (stored once published, as `process` does)."""
         by_owner: dict[str, dict[int, rollups.Contribution | None]] = {}
         last: dict[str, EventT] = {}
         for received in batch:
             changes = _changes_decoder.decode(received.message.value)
             by_owner.setdefault(changes.owner, {}).update(changes.tickets)
             last[changes.owner] = received
+        folded = Folded()
         for owner, tickets in by_owner.items():
             with source(last[owner]):
                 stored = self.runtime.rollups.get(owner)
-                before = _rollup_decoder.decode(stored) if stored is not None else rollups.initial()
-                after = rollups.apply(before, tickets)
-                if after == before:
-                    continue
-                self.runtime.rollups[owner] = encode_state(after)
+            before = _rollup_decoder.decode(stored) if stored is not None else rollups.initial()
+            after = rollups.apply(before, tickets)
+            if after == before:
+                continue
+            folded.stage(self.runtime.rollups, owner, last[owner], after)
             kind = owner.split(":", 1)[0]
             topic = self.runtime.agent_rollups_topic if kind == "agent" else self.runtime.team_rollups_topic
             topic.send_soon(key=owner.encode(), value=ROLLUP.encode(rollups.rollup(owner, after)))
+        await delivered(self.runtime.app)
+        folded.store()
 
     async def dead_letter(self, message, reason: str) -> None:
         """The original bytes, untouched, with the reason and the source in headers."""

@@ -16,6 +16,7 @@ from events.base import DEFAULT_TIME_WINDOW, TimeWindow
 from events.errors import ErrorHandler, NoteHandler
 from events.log import read_log
 from projections.conversations import ConversationState
+from projections.metrics_memo import Stamped
 from projections.state import ProjectionState
 from projections.tickets import TicketState
 from streams.state_store import EventOverflow, StateStore
@@ -101,9 +102,11 @@ def fold(events: Iterable[Event], as_of: datetime | None, stats: ReplayStats,
     (`ProjectionState.settle`): `folding(events to fold)` is a context manager that yields
     what to tell the events folded, for a progress bar."""
     tickets = StateStore(TicketState, int, budget.kept_states)
+    # Each ticket's metrics, computed as it is folded: once, for every export that needs them.
+    metrics = StateStore(Stamped, int, budget.kept_states)
     conversations = StateStore(ConversationState, str, budget.kept_states)
     overflow = EventOverflow(budget.waiting_events)
-    state = ProjectionState(tickets=tickets, conversations=conversations, overflow=overflow)
+    state = ProjectionState(tickets=tickets, conversations=conversations, overflow=overflow, ticket_metrics=metrics)
     if as_of is not None:
         events = _until(as_of, events, stats)
     stats.read += state.fold(events)
@@ -112,6 +115,7 @@ def fold(events: Iterable[Event], as_of: datetime | None, stats: ReplayStats,
         state.settle(on_folded)
     overflow.close()
     tickets.seal()
+    metrics.seal()
     conversations.seal()
     stats.count_state(state)
     return state

@@ -24,6 +24,21 @@ def bootstrap(settings: Settings) -> str:
     return ",".join(url.split("://", 1)[-1] for url in settings.broker_url.split(";"))
 
 
+# Snapshot parts carry entity states (names, e-mails): kept an hour, long enough for any
+# snapshot to be gathered, not as a second copy of the tables.
+SNAPSHOT_RETENTION = {"retention.ms": str(3600 * 1000)}
+
+
+def snapshot_parts_topic(settings: Settings) -> str:
+    """Part requests, one per input partition: partitioned as the inputs (streams.snapshot_parts)."""
+    return f"{settings.app_id}-snapshot-parts"
+
+
+def snapshot_answers_topic(settings: Settings) -> str:
+    """The parts' chunks, read by the worker that asked for them."""
+    return f"{settings.app_id}-snapshot-answers"
+
+
 def topic_specs(settings: Settings) -> dict[str, tuple[int, dict[str, str]]]:
     """Every topic deskstream reads or writes outside Faust's own: name -> (partitions, config)."""
     compacted = {"cleanup.policy": "compact"}
@@ -40,6 +55,8 @@ def topic_specs(settings: Settings) -> dict[str, tuple[int, dict[str, str]]]:
         settings.team_rollups_topic: (settings.partitions, compacted),
         settings.agent_figures_topic: (settings.partitions, compacted),
         settings.team_figures_topic: (settings.partitions, compacted),
+        snapshot_parts_topic(settings): (settings.partitions, SNAPSHOT_RETENTION),
+        snapshot_answers_topic(settings): (1, SNAPSHOT_RETENTION),
     }
 
 

@@ -8,6 +8,7 @@ With a token configured (DESKSTREAM_WEB_TOKEN; required off loopback) every requ
 needs `Authorization: Bearer <token>`. `X-Deskstream-As: EMAIL` says who asks, which the
 Zendesk account exports need (sinks/access.py).
 """
+import asyncio
 import hmac
 import ipaddress
 import uuid
@@ -106,6 +107,7 @@ def register_views(worker) -> None:
     runtime = worker.runtime
     settings = runtime.settings
     pending: Recent = Recent(REMEMBERED)  # request ids, in the order asked
+    answering: set[asyncio.Task] = set()
 
     @runtime.app.page("/exports/{name}")
     class Exports(faust.web.View):
@@ -123,7 +125,11 @@ def register_views(worker) -> None:
             except ValueError as exc:
                 return self.error(400, str(exc))
             pending[command.request_id] = None
-            await runtime.command_topic.send(key=command.request_id.encode(), value=msgspec.json.encode(command))
+            # Gathered and written by this worker, which then answers GET /exports/{id}
+            # itself; the task kept until done (the loop holds tasks weakly).
+            task = asyncio.ensure_future(worker.answer(command))
+            answering.add(task)
+            task.add_done_callback(answering.discard)
             url = f"/exports/{command.request_id}"
             return self.json({"id": command.request_id, "status": "pending", "url": url}, status=202)
 

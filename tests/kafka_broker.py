@@ -79,16 +79,21 @@ class Broker:
             return "(no broker log)"
         return _tail(path.read_text(errors="replace"), lines)
 
-    def stop(self) -> None:
-        """SIGTERM (Kafka shuts down cleanly on it), SIGKILL past the deadline, then clean up."""
+    def stop(self, keep_data: bool = False) -> None:
+        """SIGTERM (Kafka shuts down cleanly on it), SIGKILL past the deadline, then clean
+        up, unless `keep_data` leaves the folder for `start_again`."""
         if self._running():
             with contextlib.suppress(ProcessLookupError):  # it may exit meanwhile
                 os.kill(self.pid, signal.SIGTERM)
                 if not self._wait_exit(STOP_TIMEOUT):
                     os.kill(self.pid, signal.SIGKILL)
                     self._wait_exit(STOP_TIMEOUT)
-        if self.workdir is not None:
+        if self.workdir is not None and not keep_data:
             shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def start_again(self, timeout: float = START_TIMEOUT) -> None:
+        """Start the broker `stop(keep_data=True)` stopped: same folder, data and ports."""
+        _launch(self, _java_command(), timeout)
 
     def _running(self) -> bool:
         if self.process is not None:
@@ -140,15 +145,13 @@ def start(timeout: float = START_TIMEOUT, detached: bool = False) -> Broker:
 
     `detached` leaves it running after this process exits (the `start` command).
     """
-    java, cache = find_java(), fetch()
+    base = _java_command()
     workdir = Path(tempfile.mkdtemp(prefix="deskstream-kafka-"))
     port, controller_port = free_port(), free_port()
     config = workdir / "server.properties"
     template = string.Template((CONFIG_DIR / "server.properties").read_text())
     config.write_text(template.substitute(
         port=port, controller_port=controller_port, data_dir=workdir / "data"))
-    base = [java, *JVM_OPTS, f"-Dlog4j2.configurationFile={CONFIG_DIR / 'log4j2.properties'}",
-            "-cp", str(cache / "*")]
     broker = Broker(bootstrap=f"127.0.0.1:{port}", workdir=workdir)
     formatted = subprocess.run(
         [*base, "kafka.tools.StorageTool", "format", "-t", _cluster_id(), "-c", str(config)],
@@ -157,10 +160,22 @@ def start(timeout: float = START_TIMEOUT, detached: bool = False) -> Broker:
     if formatted.returncode != 0:
         broker.stop()
         raise BrokerError("Kafka storage format failed:\n" + _tail(formatted.stdout + formatted.stderr))
-    with open(broker.log_path, "wb") as log:
+    _launch(broker, base, timeout, detached)
+    return broker
+
+
+def _java_command() -> list[str]:
+    java, cache = find_java(), fetch()
+    return [java, *JVM_OPTS, f"-Dlog4j2.configurationFile={CONFIG_DIR / 'log4j2.properties'}",
+            "-cp", str(cache / "*")]
+
+
+def _launch(broker: Broker, base: list[str], timeout: float, detached: bool = False) -> None:
+    """Run the broker of `broker.workdir` (config and storage made) and wait until it answers."""
+    with open(broker.log_path, "ab") as log:
         broker.process = subprocess.Popen(
-            [*base, "kafka.Kafka", str(config)], stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=detached,
+            [*base, "kafka.Kafka", str(broker.workdir / "server.properties")], stdout=log,
+            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=detached,
             preexec_fn=None if detached or not sys.platform.startswith("linux") else _die_with_parent,
         )
     broker.pid = broker.process.pid
@@ -173,7 +188,6 @@ def start(timeout: float = START_TIMEOUT, detached: bool = False) -> Broker:
     except BaseException:
         broker.stop()
         raise
-    return broker
 
 
 def _wait_ready(broker: Broker, timeout: float) -> None:

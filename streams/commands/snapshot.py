@@ -37,9 +37,10 @@ from streams.topics import bootstrap
 def snapshot(export, time_zone, date_from, date_to, channels, as_of, out, timeout, requester, **flags):
     """Ask the worker for EXPORT, taken at one point of the stream, and print its path.
 
-    The request goes to the command topic; the worker writes the export from its tables
-    with the same code as `deskstream replay` and answers on the export-ready topic
-    with the file's path, row count, SHA-256 and the input offsets it covers.
+    The request goes to the command topic; the worker that takes it gathers every input
+    partition's entities from the workers holding them, writes the export with the same
+    code as `deskstream replay` and answers on the export-ready topic with the file's
+    path, row count, SHA-256 and the offset of each input partition it covers.
     """
     settings = load_settings(**flags)
     start, end = resolve_range(date_from, date_to, time_zone)

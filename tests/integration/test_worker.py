@@ -118,8 +118,11 @@ def test_http_endpoint_takes_and_serves_a_snapshot(run, tmp_path):
 
 
 def _ready(url: str):
-    with urllib.request.urlopen(url, timeout=30) as response:
-        status = json.load(response)
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            status = json.load(response)
+    except urllib.error.HTTPError as exc:  # the export failed: say why, not only the status
+        raise AssertionError(f"{url}: {exc.code} {exc.read().decode(errors='replace')}") from None
     return status if status["status"] == "ready" else None
 
 

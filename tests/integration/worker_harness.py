@@ -68,11 +68,15 @@ class WorkerProcess:
         self.settings = settings
         self.log = log
         self.process: subprocess.Popen | None = None
+        # Faust settings deskstream keeps to Faust's defaults, changed for a test:
+        # {"BROKER_COMMIT_INTERVAL": "0.5"} becomes DESKSTREAM_FAUST_BROKER_COMMIT_INTERVAL.
+        self.faust: dict[str, str] = {}
 
     def start(self) -> "WorkerProcess":
+        env = environment(self.settings) | {f"DESKSTREAM_FAUST_{k}": v for k, v in self.faust.items()}
         with self.log.open("ab") as out:
             self.process = subprocess.Popen([str(DESKSTREAM), "worker", "--loglevel", "info"],
-                                            env=environment(self.settings), stdout=out, stderr=out)
+                                            env=env, stdout=out, stderr=out)
         return self
 
     def pause(self) -> None:

@@ -16,6 +16,7 @@ from tests.projections import conversations_story
 from tests.projections.conversations_story import ANA as ANA_AGENT
 from tests.projections.conversations_story import t
 from tests.projections.tickets_story import ANA, BOB, assignee, at, comment, created, people, schedule, status
+from tests.streams.own_parts import own_parts
 
 STORY = people() + [schedule()] + [
     created(at("03-02 09:00"), ticket_id=1),
@@ -43,6 +44,7 @@ def _mocked(worker: Worker) -> Worker:
     for topic in ("ticket_metrics_topic", "conversation_metrics_topic", "rollup_changes_topic", "agent_rollups_topic",
                   "team_rollups_topic", "figure_changes_topic", "agent_figures_topic", "team_figures_topic"):
         setattr(getattr(runtime, topic), "send_soon", Mock())
+    worker.gather = own_parts(worker)
     return worker
 
 

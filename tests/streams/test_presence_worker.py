@@ -16,6 +16,7 @@ from streams.settings import Settings
 from streams.worker import Worker
 from tests.projections.conversations_story import ANA, BOB, directory, t
 from tests.projections.presence_story import available, away
+from tests.streams.own_parts import own_parts
 
 STORY = directory() + [
     available(t("09:00:00"), ANA), available(t("09:05:00"), BOB), away(t("12:00:00"), ANA, state="Lunch"),
@@ -31,6 +32,7 @@ def worker(tmp_path):
         setattr(getattr(runtime, topic), "send", AsyncMock())
     runtime.conversation_metrics_topic.send_soon = Mock()
     runtime.figure_changes_topic.send_soon = Mock()
+    worker.gather = own_parts(worker)
     return worker
 
 

@@ -1,9 +1,6 @@
 """What lets several workers share one consumer group: reference data every worker holds
 whole, and standby replicas. (On the real broker: tests/integration/test_several_workers.py.)"""
 from types import SimpleNamespace
-from unittest.mock import Mock
-
-import pytest
 
 from events import codec
 from events.downstream import TICKET_METRICS
@@ -11,16 +8,7 @@ from projections import directory
 from streams.app import Runtime
 from streams.processing import encode_state
 from streams.settings import Settings
-from streams.worker import Worker
 from tests.projections.tickets_story import ANA, at, comment, created, people, schedule, status
-
-
-@pytest.fixture
-def worker(tmp_path):
-    worker = Worker(Settings(store="memory://", data_dir=tmp_path / "data", export_dir=tmp_path / "exports"))
-    worker.runtime.ticket_metrics_topic.send_soon = Mock()
-    worker.runtime.rollup_changes_topic.send_soon = Mock()
-    return worker
 
 
 def test_reference_tables_are_held_whole_by_every_worker(worker):

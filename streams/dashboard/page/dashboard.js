@@ -1,0 +1,90 @@
+// The dashboard's page: follows /dashboard/events and places what the worker computed
+// (streams/dashboard/view.py); it computes nothing itself. Text goes in as textContent;
+// the charts are SVG built by the worker with every label escaped.
+"use strict";
+
+const OWNER_COLUMNS = ["", "unsolved", "solved", "replies", "reopens", "first reply median", "first reply p90",
+                       "full resolution median", "full resolution p90"];
+const HOOTDESK_COLUMNS = ["", "conversations", "first response (avg)", "handle time (avg)", "presence"];
+const ZONES = ["UTC", "Europe/Paris", "Europe/London", "America/New_York", "America/Los_Angeles", "Asia/Tokyo"];
+
+const $ = (id) => document.getElementById(id);
+const query = new URLSearchParams(location.search);
+let source = null;
+
+function options(select, values, chosen) {
+  for (const value of values) {
+    if ([...select.options].some((o) => o.value === value)) continue;
+    select.add(new Option(value, value));
+  }
+  select.value = chosen;
+}
+
+function figures(list, counts) {
+  list.replaceChildren(...Object.entries(counts).map(([name, count]) => {
+    const item = document.createElement("div");
+    const term = document.createElement("dt");
+    const value = document.createElement("dd");
+    term.textContent = name;
+    value.textContent = count;
+    value.id = `${list.id}-${name.toLowerCase()}`;
+    item.append(term, value);
+    return item;
+  }));
+}
+
+function table(element, columns, rows) {
+  const head = document.createElement("tr");
+  for (const name of columns) head.append(Object.assign(document.createElement("th"), { textContent: name }));
+  element.replaceChildren(head, ...rows.map((cells) => {
+    const row = document.createElement("tr");
+    row.dataset.owner = cells[0];
+    for (const text of cells) row.append(Object.assign(document.createElement("td"), { textContent: text }));
+    return row;
+  }));
+}
+
+function show(view) {
+  $("now").textContent = `${view.now} (${view.time_zone})`;
+  $("today-date").textContent = view.today.date;
+  figures($("today"), view.today.by_status);
+  $("backlog-total").textContent = view.backlog.total;
+  figures($("backlog"), view.backlog.by_status);
+  $("backlog-median-age").textContent = view.backlog.median_age;
+  $("backlog-oldest-age").textContent = view.backlog.oldest_age;
+  $("backlog-chart").innerHTML = view.backlog_chart;
+  $("reply-chart").innerHTML = view.reply_chart;
+  options($("team"), view.teams, view.team);
+  table($("team-rows"), OWNER_COLUMNS, view.team_rows);
+  table($("agent-rows"), OWNER_COLUMNS, view.agent_rows);
+  figures($("open-conversations"), view.open_conversations);
+  table($("hootdesk-agent-rows"), HOOTDESK_COLUMNS, view.hootdesk_agent_rows);
+  table($("hootdesk-team-rows"), HOOTDESK_COLUMNS, view.hootdesk_team_rows);
+}
+
+function connection(state) {
+  const shown = $("connection");
+  shown.textContent = { live: "live", lost: "reconnecting…" }[state];
+  shown.className = `connection ${state}`;
+}
+
+function follow() {
+  if (source) source.close();
+  const chosen = new URLSearchParams({ timezone: $("timezone").value, team: $("team").value });
+  history.replaceState(null, "", `?${chosen}`);
+  source = new EventSource(`/dashboard/events?${chosen}`);
+  source.onmessage = (message) => { connection("live"); show(JSON.parse(message.data)); };
+  source.onerror = () => {
+    connection("lost");
+    // The browser retries by itself while the worker is unreachable; an error answer
+    // (a worker still starting) closes the stream for good, so open it again.
+    if (source.readyState === EventSource.CLOSED) setTimeout(follow, 2000);
+  };
+}
+
+const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+options($("timezone"), [browserZone, ...ZONES], query.get("timezone") || browserZone);
+options($("team"), query.get("team") ? [query.get("team")] : [], query.get("team") || "");
+$("timezone").onchange = follow;
+$("team").onchange = follow;
+follow();

@@ -1,0 +1,146 @@
+"""What the live dashboard shows, folded from the downstream records; pure, no Kafka, no web.
+
+`DashboardState` keeps the latest record of each key of the downstream topics (a tombstone
+removes it), as a compacted topic read from its start gives them. `view` turns it into the
+page's figures for one time zone and one Zendesk team (group); the page only places them.
+
+The dashboard's "now" is the latest time the records carry, not the wall clock: the page
+of a log replayed later shows that log's day, and two workers show the same figures
+(docs/decisions.md, "The live dashboard").
+"""
+from datetime import datetime, timedelta
+from math import ceil
+from zoneinfo import ZoneInfo
+
+from events.downstream import ConversationMetrics, HootdeskFigures, Rollup, TicketMetrics
+from streams.dashboard.charts import bar_chart, line_chart
+from streams.dashboard.formatting import clock, duration, hours
+
+STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
+BACKLOG = STATUSES[:4]
+BACKLOG_HOURS = 12  # the chart's span, one point an hour
+# First reply in business minutes: each bucket's upper bound (excluded) and its label.
+REPLY_BUCKETS = ((15, "< 15 min"), (60, "15-60 min"), (240, "1-4 h"), (480, "4-8 h"), (1440, "8-24 h"),
+                 (None, "24 h +"))
+KINDS = ("tickets", "conversations", "rollups", "figures")
+GROUP, AGENT = "group:", "agent:"
+
+
+class DashboardState:
+    """The latest downstream record of each key, by kind (one of KINDS)."""
+
+    def __init__(self):
+        self.records: dict[str, dict[str, object]] = {kind: {} for kind in KINDS}
+
+    def apply(self, kind: str, key: str, record: object | None) -> None:
+        if record is None:
+            self.records[kind].pop(key, None)
+        else:
+            self.records[kind][key] = record
+
+    def now(self) -> datetime | None:
+        """The latest update any record carries."""
+        times = [m.updated_at for m in self.records["tickets"].values()]
+        times += [c.updated_at for c in self.records["conversations"].values()]
+        times += [f.presence_since for f in self.records["figures"].values() if f.presence_since is not None]
+        return max(times, default=None)
+
+
+def percentile(values: list[int], share: float) -> int | None:
+    """Nearest rank: the smallest value with at least `share` of the values at or below it."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(ceil(share * len(ordered)), 1) - 1]
+
+
+def left_backlog_at(ticket: TicketMetrics) -> datetime | None:
+    """When a ticket that is no longer in the backlog left it (None while it is in it):
+    its current solve, or its last status change when it was closed without one."""
+    if ticket.status in BACKLOG:
+        return None
+    return ticket.solved_at or ticket.status_updated_at
+
+
+def in_backlog_at(ticket: TicketMetrics, at: datetime) -> bool:
+    left = left_backlog_at(ticket)
+    return ticket.created_at <= at and (left is None or left > at)
+
+
+def owner_row(owner: str, rollup: Rollup, held: list[TicketMetrics]) -> list[str]:
+    """One team or agent: its published rollup, and the median and 90th percentile of the
+    business minutes of the tickets it holds."""
+    replies = [t.reply_time.business for t in held if t.reply_time is not None]
+    resolutions = [t.full_resolution_time.business for t in held if t.full_resolution_time is not None]
+    minutes = [percentile(values, share) for values in (replies, resolutions) for share in (0.5, 0.9)]
+    counts = (rollup.unsolved_tickets, rollup.solved_tickets, rollup.replies, rollup.reopens)
+    return [owner, *map(str, counts), *(duration(None if m is None else m * 60) for m in minutes)]
+
+
+def presence(figures: HootdeskFigures, zone: ZoneInfo) -> str:
+    if figures.available is None:
+        return "–"
+    named = figures.away_state and figures.away_state.lower() != "away"  # Hootdesk's plain state is "Away"
+    state = "available" if figures.available else f"away ({figures.away_state})" if named else "away"
+    return f"{state} since {clock(figures.presence_since, zone)}" if figures.presence_since else state
+
+
+def hootdesk_row(figures: HootdeskFigures, zone: ZoneInfo) -> list[str]:
+    def average(total: int, count: int) -> str:
+        return duration(total // count if count else None)
+
+    return [figures.owner, str(figures.conversations),
+            average(figures.first_response_seconds, figures.first_responses),
+            average(figures.handle_seconds, figures.handled_conversations), presence(figures, zone)]
+
+
+def view(state: DashboardState, time_zone: str = "UTC", team: str | None = None) -> dict:
+    """Everything the page shows, as JSON-ready values; `team` ("group:ID") narrows the
+    ticket side to that group's tickets and the agents holding them."""
+    zone = ZoneInfo(time_zone)
+    now = state.now()
+    everything: list[TicketMetrics] = list(state.records["tickets"].values())
+    tickets = [t for t in everything if team is None or f"{GROUP}{t.group_id}" == team]
+    rollups: dict[str, Rollup] = state.records["rollups"]
+    figures: dict[str, HootdeskFigures] = state.records["figures"]
+    conversations: list[ConversationMetrics] = list(state.records["conversations"].values())
+
+    today = now.astimezone(zone).date() if now else None
+    updated_today = [t for t in tickets if t.updated_at.astimezone(zone).date() == today]
+    backlog = [t for t in tickets if t.status in BACKLOG]
+    ages = [(now - t.created_at).total_seconds() / 3600 for t in backlog]
+    points = [now - timedelta(hours=back) for back in range(BACKLOG_HOURS, -1, -1)] if now else []
+    replied = [t.reply_time.business for t in tickets if t.reply_time is not None]
+    buckets = [0] * len(REPLY_BUCKETS)
+    for minutes in replied:
+        buckets[next(i for i, (bound, _) in enumerate(REPLY_BUCKETS) if bound is None or minutes < bound)] += 1
+
+    def held_by(owner: str) -> list[TicketMetrics]:
+        kind, _, ident = owner.partition(":")
+        field = "group_id" if kind == "group" else "assignee_id"
+        return [t for t in tickets if str(getattr(t, field)) == ident]
+
+    def shown(owner: str) -> bool:
+        rollup = rollups[owner]
+        return rollup.unsolved_tickets + rollup.solved_tickets > 0 and (team is None or bool(held_by(owner)))
+
+    teams = sorted(o for o in rollups if o.startswith(GROUP))
+    agents = sorted(o for o in rollups if o.startswith(AGENT))
+    return {
+        "now": now.astimezone(zone).strftime("%Y-%m-%d %H:%M") if now else "–",
+        "time_zone": time_zone,
+        "team": team or "",
+        "teams": teams,
+        "today": {"date": today.isoformat() if today else "–",
+                  "by_status": {s: sum(t.status == s for t in updated_today) for s in STATUSES}},
+        "backlog": {"total": len(backlog), "by_status": {s: sum(t.status == s for t in backlog) for s in BACKLOG},
+                    "median_age": hours(percentile(ages, 0.5)), "oldest_age": hours(max(ages, default=None))},
+        "backlog_chart": line_chart([(clock(at, zone), sum(in_backlog_at(t, at) for t in tickets)) for at in points]),
+        "reply_chart": bar_chart([(label, count) for (_, label), count in zip(REPLY_BUCKETS, buckets)]),
+        "team_rows": [owner_row(o, rollups[o], held_by(o)) for o in teams if shown(o) and (team is None or o == team)],
+        "agent_rows": [owner_row(o, rollups[o], held_by(o)) for o in agents if shown(o)],
+        "open_conversations": {s: n for s in sorted({c.status for c in conversations} - {"Resolved"})
+                               if (n := sum(c.status == s for c in conversations))},
+        "hootdesk_agent_rows": [hootdesk_row(f, zone) for o, f in sorted(figures.items()) if o.startswith(AGENT)],
+        "hootdesk_team_rows": [hootdesk_row(f, zone) for o, f in sorted(figures.items()) if not o.startswith(AGENT)],
+    }

@@ -1,0 +1,60 @@
+"""Faust's Kafka producer with two fixes, each of which stalled or broke the worker.
+
+1. **Every topic sent to is tracked for metadata.** aiokafka asks the broker for the
+   metadata of the topics its producer tracks, all of them while it tracks none, and
+   each answer replaces what it knew. A topic first sent to while its partitions were
+   known from such a full answer was never tracked (aiokafka only tracks a topic whose
+   partitions it does not know yet); the next answer, for the tracked topics only,
+   dropped it, and its messages then waited for a partition leader that no answer would
+   ever bring, until Faust's 20-minute request timeout. The offsets commit waits for them:
+   the worker stalled, logging nothing ("producer buffer full" just before, often).
+2. **A flush before a commit waits for every buffered message.** Faust commits the input
+   offsets after `producer.flush()`, which starts with its buffer of `send_soon`
+   messages (table changelog records, downstream records). Faust's own buffer flush
+   gave up after 0.1 s without a message handed to Kafka's client, and did not count
+   the one being handed over: under load the commit went ahead of records still in the
+   buffer, and a worker killed then came back some events short.
+"""
+import faust
+from faust.transport.drivers import aiokafka as faust_aiokafka
+from faust.transport.producer import ProducerBuffer
+
+
+class CommitSafeBuffer(ProducerBuffer):
+    """Flushed once every message put in has been handed to Kafka's client, whose own
+    flush (next in `producer.flush()`) then waits for the broker's acknowledgement."""
+
+    async def _send_pending(self, fut) -> None:
+        try:
+            await super()._send_pending(fut)
+        finally:
+            self.pending.task_done()  # handed over, or failed: either way no longer pending
+
+    async def flush(self) -> None:
+        if self.state != "running":  # stopping: Faust's own flush, which gives up
+            await super().flush()
+            return
+        await self.pending.join()
+
+
+class Producer(faust_aiokafka.Producer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.buffer = CommitSafeBuffer(loop=self.loop, beacon=self.beacon)
+        self.buffer.app = self.app
+
+    async def send(self, topic, key, value, partition, timestamp, headers, *, transactional_id=None):
+        producer = self._transaction_producers.get(transactional_id) if transactional_id else self._producer
+        if producer is not None:
+            producer.client.add_topic(topic)  # at once when tracked already: (1) above
+        return await super().send(topic, key, value, partition, timestamp, headers,
+                                  transactional_id=transactional_id)
+
+
+class App(faust.App):
+    """A Faust app whose producer is the one above."""
+
+    def _new_producer(self):
+        if self.transport.Producer is not faust_aiokafka.Producer:  # not Kafka: nothing to fix
+            return super()._new_producer()
+        return Producer(self.transport, loop=self.loop, beacon=self.beacon)

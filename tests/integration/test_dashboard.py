@@ -1,0 +1,116 @@
+"""The live dashboard in a real browser: a worker on the real broker, the page in headless
+Chromium (Debian's, driven by Playwright), figures that follow the events produced."""
+import json
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from tests.integration.worker_harness import WorkerProcess, deskstream, isolated_settings
+
+pytestmark = pytest.mark.kafka
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps dialing out, which this machine refuses.
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+TOKEN = "dashboard-test-token"
+STARTED = 120_000  # ms: a worker's first start (group join, topics, the feed's first read)
+LIVE = 30_000  # ms: an event's way through the worker and the downstream topics to the page
+
+
+def ticket_event(kind: str, ticket_id: int, at: str, number: int, **fields) -> dict:
+    return {"type": kind, "event_id": f"t{ticket_id}-{number}", "occurred_at": at, "schema_version": 1,
+            "ticket_id": ticket_id, **fields}
+
+
+def created(ticket_id: int, at: str, status: str) -> dict:
+    return ticket_event("TicketCreated", ticket_id, at, 1, requester_id=9000 + ticket_id, submitter_id=9000 + ticket_id,
+                        status=status, group_id=21, assignee_id=101)
+
+
+def produce(settings, folder: Path, name: str, *events: dict) -> None:
+    path = folder / f"{name}.ndjson"
+    path.write_text("".join(json.dumps(event) + "\n" for event in events))
+    deskstream(settings, "produce", str(path))
+
+
+@pytest.fixture
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: `apt-get install -y chromium` (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+def test_dashboard_figures_follow_the_events_and_survive_a_worker_restart(kafka_broker, tmp_path, browser):
+    from playwright.sync_api import expect
+
+    settings = msgspec.structs.replace(isolated_settings(kafka_broker.broker_url, tmp_path), web_token=TOKEN)
+    worker = WorkerProcess(settings, tmp_path / "worker.log").start()
+    base = f"http://127.0.0.1:{settings.web_port}"
+    try:
+        # given two tickets of group 21, one new and one open
+        produce(settings, tmp_path, "first", created(1, "2026-03-02T09:00:00Z", "new"),
+                created(2, "2026-03-02T10:00:00Z", "open"))
+        page = browser.new_page()
+        _open_once_served(page, f"{base}/?token={TOKEN}&timezone=UTC")
+        # then the page shows them
+        expect(page.locator("#backlog-total")).to_have_text("2", timeout=STARTED)
+        expect(page.locator("#backlog-new")).to_have_text("1")
+        expect(page.locator("#backlog-open")).to_have_text("1")
+        expect(page.locator("#now")).to_have_text("2026-03-02 10:00 (UTC)")
+
+        # when ticket 1 is solved at 11:00, two hours after its creation
+        produce(settings, tmp_path, "solve", ticket_event("TicketStatusChanged", 1, "2026-03-02T11:00:00Z", 2,
+                                                          status="solved", previous_status="new"))
+        # then, without reloading: one left in the backlog, one solved today, and group 21's rollup
+        expect(page.locator("#backlog-total")).to_have_text("1", timeout=LIVE)
+        expect(page.locator("#today-solved")).to_have_text("1")
+        team = page.locator('#team-rows tr[data-owner="group:21"] td')
+        expect(team.nth(1)).to_have_text("1", timeout=LIVE)  # unsolved
+        expect(team.nth(2)).to_have_text("1", timeout=LIVE)  # solved
+        expect(team.nth(7)).to_have_text("2 h 00")  # full resolution median, no schedule: calendar minutes
+        expect(page.locator("#connection")).to_have_text("live")
+
+        # when the worker dies, a ticket arrives meanwhile, and a new worker starts
+        worker.kill()
+        expect(page.locator("#connection")).to_have_text("reconnecting…", timeout=LIVE)
+        produce(settings, tmp_path, "meanwhile", created(3, "2026-03-02T12:00:00Z", "new"))
+        worker = WorkerProcess(settings, tmp_path / "worker-2.log").start()
+        # then the same page reconnects by itself and shows the new ticket
+        expect(page.locator("#backlog-total")).to_have_text("2", timeout=STARTED)
+        expect(page.locator("#connection")).to_have_text("live")
+        # and without the token, the page and its stream are refused
+        assert _status(f"{base}/") == _status(f"{base}/dashboard/events") == 401
+    finally:
+        worker.stop()
+
+
+def _open_once_served(page, url: str, deadline: float = STARTED / 1000) -> None:
+    """Open the page as soon as the worker's web server answers (it starts with the worker)."""
+    from playwright.sync_api import Error
+
+    give_up = time.monotonic() + deadline
+    while True:
+        try:
+            if page.goto(url).ok:
+                return
+        except Error:
+            if time.monotonic() > give_up:
+                raise
+        time.sleep(0.5)  # a polling interval while the server starts
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
