@@ -99,6 +99,30 @@ class WorkerProcess:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    def stacks(self, lines: int = 400) -> str:
+        """Every task's stack, which the worker writes to its log on SIGUSR1 (mode's Worker
+        does): a worker that stalls logs nothing else, so this is what tells why."""
+        if not self.alive():
+            return "(no task stacks: the worker is gone)"
+        start = self.log.stat().st_size
+        os.kill(self.process.pid, signal.SIGUSR1)
+
+        seen = -1
+
+        def written() -> str | None:  # the whole dump: its task list, and the log quiet since
+            nonlocal seen
+            size = self.log.stat().st_size
+            quiet, seen = size == seen, size
+            text = self.log.read_bytes()[start:].decode(errors="replace")
+            return text if quiet and "TASKS" in text else None
+
+        try:
+            text = wait_for(written, "the worker to write its task stacks", timeout=15)
+        except AssertionError as exc:
+            return str(exc)
+        tasks = text.split("TASKS", 1)[1].splitlines()
+        return "task stacks (SIGUSR1), first lines:\n" + "\n".join(tasks[:lines])
+
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
@@ -113,7 +137,7 @@ def wait_for(condition, what: str, worker: WorkerProcess | None = None, timeout:
         if value:
             return value
         time.sleep(0.2)  # a polling interval, not a wait for the condition
-    tail = f"\n{worker.log_tail()}" if worker is not None else ""
+    tail = f"\n{worker.log_tail()}\n{worker.stacks()}" if worker is not None else ""
     raise AssertionError(f"timed out after {timeout:g} s waiting for {what}{tail}")
 
 
