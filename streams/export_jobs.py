@@ -32,6 +32,7 @@ Outcome = ExportResult | str
 COSTLIEST = ("zendesk-xml", "zendesk-csv", "zendesk-json", "ticket-metrics")
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+STOP_GRACE = 10.0  # seconds a worker process is given to stop on SIGTERM
 
 
 def default_jobs() -> int:
@@ -116,7 +117,10 @@ def _in_parallel(state, names, request, out, jobs: int) -> Iterator[tuple[str, O
             for worker in stopping:
                 worker.terminate()  # SIGTERM: each removes the temp file it was writing
             for worker in stopping:
-                worker.join()
+                worker.join(STOP_GRACE)
+                if worker.is_alive():  # rarely, an idle one misses its SIGTERM: never wait forever
+                    worker.kill()  # a temp file it left is swept by the next export (sinks/destination.py)
+                    worker.join()
             raise
 
 

@@ -18,6 +18,7 @@ from streams.topics import bootstrap, ensure_topics, input_topic
 from tests import kafka_broker as _kafka
 from tests.integration.test_worker import EXAMPLE, all_consumed, replay_bytes, snapshot
 from tests.integration.worker_harness import (
+    REBALANCE_STALL,
     WorkerProcess,
     another_worker,
     consumed,
@@ -34,11 +35,7 @@ pytestmark = pytest.mark.kafka
 
 
 @pytest.mark.slow  # about a minute: the group waits out the killed worker's session
-# Known bug, issue 15: once in CI (on 24b2e26) the survivor logged "Worker ready" after the
-# takeover's rebalance, then consumed nothing for 180 s; the kills at five offsets show the
-# same silence. A timeout now prints the worker's stacks (WorkerProcess.stacks).
-@pytest.mark.xfail(reason="after a takeover the survivor once stopped consuming, silently (issue 15)",
-                   strict=False)
+@REBALANCE_STALL
 def test_survivor_takes_over_a_killed_worker_partitions_and_exports_the_replay_bytes(run, tmp_path):
     settings, survivor = run
     # Both workers give the group 20 s of silence before it hands a silent one's

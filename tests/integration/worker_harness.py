@@ -11,6 +11,8 @@ import time
 import uuid
 from pathlib import Path
 
+import pytest
+
 from events.log import write_log
 from streams.settings import Settings
 from streams.topics import bootstrap, topic_specs
@@ -18,6 +20,12 @@ from tests.kafka_broker import free_port
 
 DESKSTREAM = Path(sys.executable).parent / "deskstream"
 DEADLINE = 180.0
+
+# Known bug, issue 15: after a rebalance a worker now and then logs "Worker ready" and
+# then consumes nothing, with nothing in its log (seen in CI on two-worker tests and on
+# kills and restarts: 24b2e26, 80978ce). A timed-out wait prints the worker's task stacks.
+REBALANCE_STALL = pytest.mark.xfail(
+    reason="after a rebalance a worker sometimes stops consuming, silently (issue 15)", strict=False)
 
 
 def isolated_settings(broker_url: str, folder: Path, partitions: int = 3) -> Settings:
