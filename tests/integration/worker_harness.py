@@ -21,9 +21,13 @@ from tests.kafka_broker import free_port
 DESKSTREAM = Path(sys.executable).parent / "deskstream"
 DEADLINE = 180.0
 
+# Every worker a test started: a timed-out wait prints the task stacks of each one still
+# alive, since the one stalled may not be the one the wait names.
+STARTED: list["WorkerProcess"] = []
+
 # Known bug, issue 15: after a rebalance a worker now and then logs "Worker ready" and
 # then consumes nothing, with nothing in its log (seen in CI on two-worker tests and on
-# kills and restarts: 24b2e26, 80978ce). A timed-out wait prints the worker's task stacks.
+# kills and restarts: 24b2e26, 80978ce).
 REBALANCE_STALL = pytest.mark.xfail(
     reason="after a rebalance a worker sometimes stops consuming, silently (issue 15)", strict=False)
 
@@ -85,6 +89,7 @@ class WorkerProcess:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen([str(DESKSTREAM), "worker", "--loglevel", "info"],
                                             env=env, stdout=out, stderr=out)
+        STARTED.append(self)
         return self
 
     def pause(self) -> None:
@@ -145,7 +150,11 @@ def wait_for(condition, what: str, worker: WorkerProcess | None = None, timeout:
         if value:
             return value
         time.sleep(0.2)  # a polling interval, not a wait for the condition
-    tail = f"\n{worker.log_tail()}\n{worker.stacks()}" if worker is not None else ""
+    tail = ""
+    if worker is not None:  # a wait on a worker: every live worker's stacks, also written to its log
+        tail = f"\n{worker.log_tail()}"
+        for live in [w for w in STARTED if w.alive()]:
+            tail += f"\n{live.log.name}: {live.stacks(lines=150)}"
     raise AssertionError(f"timed out after {timeout:g} s waiting for {what}{tail}")
 
 
