@@ -29,6 +29,10 @@ def worker(loglevel, **flags):
     events go to the dead-letter topic. Ask for exports with `deskstream snapshot` or
     POST /exports/{type} on the HTTP endpoint, which needs DESKSTREAM_WEB_TOKEN to listen
     beyond loopback. Each request is answered and recorded on the audit topic.
+
+    The live dashboard is the page at / on the same endpoint (with a token: open
+    /?token=TOKEN once); it follows the downstream topics, so any worker serves it whole.
+    A snapshot covers every input partition whichever worker holds it.
     """
     import faust
 
