@@ -25,6 +25,7 @@ from tests.integration.worker_harness import (
     deskstream,
     input_partitions_by_member,
     isolated_settings,
+    killed_mid_stream,
     latest_records,
     read_to_end,
     split_log,
@@ -51,11 +52,7 @@ def test_survivor_takes_over_a_killed_worker_partitions_and_exports_the_replay_b
         held = wait_for(lambda: _two_members(settings), "both workers to hold input partitions", survivor)
         wait_for(lambda: all_consumed(settings), "the first fifth consumed", survivor)
         # when one freezes while the rest of the log comes, then is SIGKILLed mid-stream
-        victim.pause()
-        deskstream(settings, "produce", str(rest))
-        victim.kill()
-        done, total = consumed(settings)
-        assert done < total
+        killed_mid_stream(settings, victim, rest)
         # then the survivor takes every partition over and consumes the log to its end
         wait_for(lambda: input_partitions_by_member(settings) == [set(range(settings.partitions))],
                  "the survivor to hold every partition", survivor)

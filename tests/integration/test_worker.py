@@ -10,7 +10,14 @@ import pytest
 from bench.generate import generate
 from sinks.registry import EXPORTS
 from streams.topics import bootstrap, ensure_topics
-from tests.integration.worker_harness import consumed, deskstream, isolated_settings, split_log, wait_for
+from tests.integration.worker_harness import (
+    consumed,
+    deskstream,
+    isolated_settings,
+    killed_mid_stream,
+    split_log,
+    wait_for,
+)
 
 pytestmark = pytest.mark.kafka
 EXAMPLE = Path(__file__).parents[2] / "examples" / "events.ndjson"
@@ -70,12 +77,8 @@ def test_worker_killed_mid_stream_recovers_to_the_replay_bytes(run, tmp_path):
     deskstream(settings, "produce", str(first))
     worker.start()
     wait_for(lambda: all_consumed(settings), "the first fifth consumed", worker)
-    worker.pause()
-    deskstream(settings, "produce", str(rest))
-    # when: SIGKILL, no goodbye, then a new worker on the same data dir
-    worker.kill()
-    done, total = consumed(settings)
-    assert done < total
+    # when: SIGKILL mid-stream, no goodbye, then a new worker on the same data dir
+    killed_mid_stream(settings, worker, rest)
     worker.start()
     wait_for(lambda: all_consumed(settings), "the restarted worker to finish", worker)
     # then: nothing lost, nothing doubled

@@ -262,6 +262,16 @@ async def _read_to_end(settings: Settings, topic: str) -> list:
         await consumer.stop()
 
 
+def killed_mid_stream(settings: Settings, worker: WorkerProcess, rest: Path) -> None:
+    """Freeze `worker`, produce `rest` while it is frozen, then SIGKILL it: it dies with
+    events left unconsumed (asserted), so whoever comes next has work it never saw."""
+    worker.pause()
+    deskstream(settings, "produce", str(rest))
+    worker.kill()
+    done, total = consumed(settings)
+    assert done < total
+
+
 def split_log(folder: Path, events: list) -> tuple[Path, Path, Path]:
     """The log written whole, and as its first fifth and the rest: (log, first, rest)."""
     fifth = len(events) // 5
