@@ -33,7 +33,14 @@ from projections import metrics_memo
 from projections.state import ProjectionState
 from sinks.export import write_export
 from sinks.registry import get_export
-from streams.processing import StoredTicket, decode_fragment, decode_ticket, decode_ticket_metrics, encode_state
+from streams.processing import (
+    StoredTicket,
+    decode_fragment,
+    decode_ticket,
+    decode_ticket_metrics,
+    decode_ticket_summary,
+    encode_state,
+)
 from streams.replay import ReplayStats, collector_paused, fold
 from streams.snapshots import LastRead, Stored
 
@@ -57,17 +64,26 @@ def build_store(log: Path, store: Path) -> int:
 
 
 class FirstTickets(Stored):
-    """The store's first `limit` tickets by id."""
+    """Tickets `ids` of the store, each decoded by `decode`."""
 
-    def __init__(self, table, limit: int) -> None:
-        super().__init__(table, decode_ticket, int)
-        self.ids = sorted(islice((int(key) for key in table.keys()), limit))
+    def __init__(self, table, ids: list[int], decode) -> None:
+        super().__init__(table, decode, int)
+        self.ids = ids
 
     def __iter__(self):
         return iter(self.ids)
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+def stored_state(tickets: LastRead, parts: dict, limit: int) -> ProjectionState:
+    """The first `limit` tickets of the store by id, read as a worker's snapshot reads its
+    table (streams.snapshots.snapshot_state)."""
+    ids = sorted(islice((int(key) for key in tickets.keys()), limit))
+    return ProjectionState(tickets=FirstTickets(tickets, ids, decode_ticket), directory_parts=parts,
+                           ticket_metrics=Stored(tickets, decode_ticket_metrics, int),
+                           ticket_summaries=FirstTickets(tickets, ids, decode_ticket_summary))
 
 
 def peak_rss_mb() -> float:
@@ -81,8 +97,7 @@ def measure(store: Path, limit: int) -> None:
     """In this (fresh) process: the export of the store's first `limit` tickets, then the floor."""
     tickets, directory = LastRead(Rdict(str(store / "tickets"))), Rdict(str(store / "directory"))
     parts = {key: decode_fragment(value) for key, value in directory.items()}
-    state = ProjectionState(tickets=FirstTickets(tickets, limit), directory_parts=parts,
-                            ticket_metrics=Stored(tickets, decode_ticket_metrics, int))
+    state = stored_state(tickets, parts, limit)
     export = get_export(EXPORT)
     request = ExportRequest(export=EXPORT, as_of=state.last_event_at())
     with tempfile.TemporaryDirectory() as out:

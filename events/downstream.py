@@ -88,6 +88,8 @@ class Rollup(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     reply_minutes: Minutes
     resolved_tickets: int
     full_resolution_minutes: Minutes
+    # Added for the dashboard (default keeps older records readable).
+    owner_name: str | None = None  # the agent's or group's name when the rollup changed; None: unknown
 
 
 class HootdeskFigures(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -124,6 +126,9 @@ class HootdeskFigures(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     available: bool | None  # None for a team, and for an agent with no presence yet
     away_state: str | None  # the away state's name while away
     presence_since: UtcDatetime | None  # when the agent's current presence began
+    # Added for the dashboard (defaults keep older records readable).
+    open_conversations: int = 0  # of `conversations`, those New or Pending now
+    owner_name: str | None = None  # the agent's or team's name when the figures changed; None: unknown
 
 
 class AvroCodec:

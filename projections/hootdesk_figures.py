@@ -9,6 +9,9 @@ conversation left is told None (`changes`). An owner's state keeps each conversa
 latest contribution, so a change delivered twice changes nothing and a conversation is
 never counted twice. An agent's state also keeps its presence now (`presence_now`).
 
+A conversation New or Pending now (the open-conversations export's rule, spec §3.2) is
+open for each agent it gives figures to, and so for their teams (`OPEN`).
+
 Owner keys are strings, as on Kafka: "agent:ID" and "team:ID".
 """
 from collections.abc import Iterable, Mapping
@@ -25,6 +28,7 @@ from projections.presence import AVAILABLE, PresenceState, intervals
 from projections.rollups import latest
 
 AGENT, TEAM = "agent:", "team:"
+OPEN = frozenset({"New", "Pending"})
 
 
 class Presence(msgspec.Struct, frozen=True, array_like=True, gc=False):
@@ -53,7 +57,14 @@ def contributions(conversation: ConversationState, people: People) -> dict[str, 
     if conversation.creation is None:  # its events came before its creation: nothing yet
         return {}
     found = conversation_rollups(conversation, people, _all_time)
-    agents = {owner[1]: tally for owner, tally in found.items() if owner[0] == "agent"}
+    # A virtual agent is credited a survey answer after its resolve (the resolver's), but
+    # it is no agent of the users export: its figures are the virtual-agents export's.
+    agents = {owner[1]: tally for owner, tally in found.items()
+              if owner[0] == "agent" and not people.is_virtual_agent(owner[1])}
+    if conversation.status in OPEN:
+        still_open = frozenset({conversation.conversation_id})
+        agents = {agent_id: msgspec.structs.replace(tally, open_conversations=still_open)
+                  for agent_id, tally in agents.items()}
     teams: dict[str, list[Tally]] = {}
     for agent_id, tally in agents.items():
         agent = people.agent(agent_id)
@@ -91,8 +102,17 @@ def apply(state: FiguresState, conversations: Mapping[str, Tally | None],
     return state if after == state else after
 
 
-def figures(owner: str, state: FiguresState) -> HootdeskFigures:
-    """The owner's figures, as published."""
+def owner_name(owner: str, people: People) -> str | None:
+    """The agent's or team's name in the directory; None when it does not know it."""
+    if owner.startswith(AGENT):
+        found = people.agent(owner.removeprefix(AGENT))
+    else:
+        found = people.team(owner.removeprefix(TEAM))
+    return None if found is None else found.name
+
+
+def figures(owner: str, state: FiguresState, name: str | None = None) -> HootdeskFigures:
+    """The owner's figures, as published, with its name when known."""
     tally, presence = _total(state.conversations.values()), state.presence
     one, two, three, four, five = tally.csat
     return HootdeskFigures(
@@ -117,6 +137,8 @@ def figures(owner: str, state: FiguresState) -> HootdeskFigures:
         available=None if presence is None else presence.type == AVAILABLE,
         away_state=None if presence is None else presence.away_state,
         presence_since=None if presence is None else presence.since,
+        open_conversations=len(tally.open_conversations),
+        owner_name=name,
     )
 
 

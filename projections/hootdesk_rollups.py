@@ -59,6 +59,7 @@ class Tally(msgspec.Struct, frozen=True, kw_only=True, gc=False, omit_defaults=T
     handovers: frozenset[str] = frozenset()
     error_handovers: frozenset[str] = frozenset()
     name: tuple[datetime, str, str] | None = None  # (time, event id, name): the latest wins
+    open_conversations: frozenset[str] = frozenset()  # New or Pending now: the dashboard's figures only
 
     def average_first_response(self) -> timedelta | None:
         return self.first_response / self.first_responses if self.first_responses else None

@@ -41,6 +41,13 @@ def stamp(ticket: TicketState, account: Account) -> Stamped | None:
 def metrics(ticket: TicketState, stamped: Stamped | None, account: Account) -> TicketMetrics:
     """The metrics of a live ticket: `stamped`, kept with this state of it, when they
     were computed under the account's current revision; else computed now."""
-    if stamped is not None and stamped.revision == revision(account):
+    current = kept(stamped, revision(account))
+    return ticket_metrics(ticket, account) if current is None else current
+
+
+def kept(stamped: Stamped | None, current_revision: bytes) -> TicketMetrics | None:
+    """The metrics `stamped` holds if computed under `current_revision` (the account's,
+    found once for many tickets); else None."""
+    if stamped is not None and stamped.revision == current_revision:
         return stamped.metrics
-    return ticket_metrics(ticket, account)
+    return None

@@ -12,6 +12,7 @@ from typing import TypeVar
 import msgspec
 
 from events.downstream import Minutes, Rollup, TicketMetrics
+from projections.directory import Directory
 from projections.ticket_metrics import UNSOLVED
 from projections.tickets import TicketState
 
@@ -79,7 +80,16 @@ def _sum(values: list[Minutes]) -> Minutes:
     return Minutes(sum(v.calendar for v in values), sum(v.business for v in values)) if values else NO_MINUTES
 
 
-def rollup(owner: str, state: RollupState) -> Rollup:
+def owner_name(owner: str, parts: Mapping[str, Directory]) -> str | None:
+    """The agent's (user's) or group's name in the directory parts; None when unknown."""
+    kind, _, ident = owner.partition(":")
+    key, table = (f"user:{ident}", "users") if kind == "agent" else (owner, "groups")
+    part = parts.get(key)
+    found = None if part is None else getattr(part, table).get(int(ident))
+    return None if found is None else found.name
+
+
+def rollup(owner: str, state: RollupState, name: str | None = None) -> Rollup:
     tickets = list(state.contributions.values())
     replied = [t.reply_time for t in tickets if t.reply_time is not None]
     resolved = [t.full_resolution_time for t in tickets if t.full_resolution_time is not None]
@@ -93,4 +103,5 @@ def rollup(owner: str, state: RollupState) -> Rollup:
         reply_minutes=_sum(replied),
         resolved_tickets=len(resolved),
         full_resolution_minutes=_sum(resolved),
+        owner_name=name,
     )

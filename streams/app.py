@@ -8,7 +8,9 @@ from collections.abc import Callable
 
 import faust
 
+from streams.faust_config import app_options
 from streams.producer import App
+from streams.rebalance import SeekFirstTableManager
 from streams.settings import Settings
 from streams.topics import snapshot_answers_topic, snapshot_parts_topic, topic_specs
 
@@ -21,27 +23,8 @@ class Runtime:
     def __init__(self, settings: Settings):
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)  # Faust won't create parents
-        self.app = App(
-            settings.app_id,
-            broker=settings.broker_url,
-            store=settings.store,
-            datadir=str(settings.data_dir),
-            processing_guarantee=settings.processing_guarantee,
-            broker_session_timeout=settings.session_timeout,
-            broker_heartbeat_interval=min(3.0, settings.session_timeout / 3),
-            producer_linger=settings.producer_linger,
-            topic_partitions=settings.partitions,
-            table_standby_replicas=settings.standby_replicas,
-            web_host=settings.web_host,
-            web_port=settings.web_port,
-            # Keep Faust's own APP_*/BROKER_URL-style variables from overriding ours.
-            env_prefix="DESKSTREAM_FAUST_",
-            web_enabled=True,
-            # Faust's own /table and /router pages would serve the tables (users' e-mails
-            # included) to anyone, past the token our views ask for; deskstream needs neither.
-            web_tables_enabled=False,
-            web_router_enabled=False,
-        )
+        # Faust's table recovery, fixed so that no input is processed during a rebalance's seek.
+        self.app = App(settings.app_id, **app_options(settings), TableManager=SeekFirstTableManager)
         partitions = settings.partitions
         specs = topic_specs(settings)  # the partitions and compaction `ensure_topics` creates
 

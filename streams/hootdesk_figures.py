@@ -60,9 +60,10 @@ def send_figure_changes(runtime, conversations: list[tuple[ConversationState, Co
         runtime.figure_changes_topic.send_soon(key=owner.encode(), value=_encoder.encode(change))
 
 
-async def roll_up_figures(runtime, batch: Sequence[EventT]) -> None:
+async def roll_up_figures(runtime, batch: Sequence[EventT], people: People) -> None:
     """Fold a batch of owner changes into the owners' figures, and publish the figures of
-    each owner they changed; stored once delivered (streams.folded)."""
+    each owner they changed, named as `people` knows them now; stored once delivered
+    (streams.folded)."""
     told: dict[str, dict[str, Tally | None]] = {}
     present: dict[str, Presence] = {}
     last: dict[str, EventT] = {}
@@ -82,6 +83,7 @@ async def roll_up_figures(runtime, batch: Sequence[EventT]) -> None:
             continue
         folded.stage(runtime.hootdesk_figures, owner, last[owner], after)
         topic = runtime.agent_figures_topic if owner.startswith(AGENT) else runtime.team_figures_topic
-        topic.send_soon(key=owner.encode(), value=HOOTDESK_FIGURES.encode(figures_fold.figures(owner, after)))
+        published = figures_fold.figures(owner, after, figures_fold.owner_name(owner, people))
+        topic.send_soon(key=owner.encode(), value=HOOTDESK_FIGURES.encode(published))
     await delivered(runtime.app)
     folded.store()

@@ -23,12 +23,12 @@ from projections.hootdesk_directory import HOOTDESK_REFERENCE_TYPES, HootdeskPar
 from projections.metrics_memo import Stamped
 from projections.presence import PresenceState
 from projections.state import CONVERSATION_TYPES, DIRECTORY_TYPES, PRESENCE_TYPES, TICKET_TYPES
-from projections.tickets import TicketState
+from projections.tickets import TicketState, TicketSummary
 from streams.app import Runtime
 from streams.folded import Folded, delivered
 from streams.hootdesk_figures import send_figure_changes
 from streams.reference import Replica
-from streams.table_entries import source
+from streams.table_entries import source, stored_value
 from streams.topics import input_topic
 
 
@@ -46,7 +46,10 @@ _stored_ticket_decoder = msgspec.msgpack.Decoder(StoredTicket)
 # Each half of a stored ticket, the other left encoded.
 _stored_state_decoder = msgspec.msgpack.Decoder(tuple[TicketState, msgspec.Raw])
 _stored_metrics_decoder = msgspec.msgpack.Decoder(tuple[msgspec.Raw, Stamped | None])
+# A stored ticket for the exports that read no comment: its summary and metrics, in one decode.
+_stored_summary_decoder = msgspec.msgpack.Decoder(tuple[TicketSummary, Stamped | None])
 _ticket_decoder = msgspec.msgpack.Decoder(TicketState)  # a value stored before the metrics were
+_summary_decoder = msgspec.msgpack.Decoder(TicketSummary)  # the same, read for its summary
 _directory_decoder = msgspec.msgpack.Decoder(Directory)
 _conversation_decoder = msgspec.msgpack.Decoder(ConversationState)
 _people_decoder = msgspec.msgpack.Decoder(HootdeskPart)
@@ -79,6 +82,14 @@ def decode_ticket_metrics(data: bytes) -> Stamped | None:
         return None
 
 
+def decode_ticket_summary(data: bytes) -> tuple[TicketSummary, Stamped | None]:
+    """A stored ticket's summary (projections.tickets.TicketSummary) and its stamped metrics."""
+    try:
+        return _stored_summary_decoder.decode(data)
+    except msgspec.ValidationError:
+        return _summary_decoder.decode(data), None
+
+
 def decode_fragment(data: bytes) -> Directory:
     return _directory_decoder.decode(data)
 
@@ -106,7 +117,7 @@ def _folded(folded: Folded, table, batches: dict[str, list[Event]], last: dict[s
     changed = []
     for key, batch in batches.items():
         with source(last[key]):
-            stored = table.get(key)
+            stored = stored_value(table, key)
         before = decode(stored) if stored is not None else initial(batch[0])
         # Copies of an event in one batch: the first read kept, as replay keeps it.
         after = fold(before, _copies.distinct(batch))
@@ -271,12 +282,19 @@ class Processor:
         for stored_before, stored_after in changed:
             old, new = self._metrics(stored_before), self._metrics(stored_after)
             before, after = stored_before.state, stored_after.state
-            if new != old:  # a deleted ticket's None is a tombstone
+            # A ticket deleted gets its tombstone and leaves its owners even when it was not
+            # live before either: a worker killed between publishing and storing (streams.folded)
+            # folds its creation and deletion again from an older state, while the record and
+            # contributions published for its creation are downstream.
+            if new != old or after.deleted:  # a deleted ticket's None is a tombstone
                 value = None if new is None else TICKET_METRICS.encode(new)
                 self.runtime.ticket_metrics_topic.send_soon(key=str(after.ticket_id).encode(), value=value)
             was = rollups.contribution(before, old) if old is not None else None
             now = rollups.contribution(after, new) if new is not None else None
-            had = rollups.owners(before) if was is not None else ()
+            if was is not None:
+                had = rollups.owners(before)
+            else:  # a deleted ticket's owners may hold what was published before a kill
+                had = rollups.owners(after) if after.deleted else ()
             has = rollups.owners(after) if now is not None else ()
             for owner in has:
                 if owner not in had or now != was:
@@ -307,7 +325,7 @@ class Processor:
         folded = Folded()
         for owner, tickets in by_owner.items():
             with source(last[owner]):
-                stored = self.runtime.rollups.get(owner)
+                stored = stored_value(self.runtime.rollups, owner)
             before = _rollup_decoder.decode(stored) if stored is not None else rollups.initial()
             after = rollups.apply(before, tickets)
             if after == before:
@@ -315,7 +333,8 @@ class Processor:
             folded.stage(self.runtime.rollups, owner, last[owner], after)
             kind = owner.split(":", 1)[0]
             topic = self.runtime.agent_rollups_topic if kind == "agent" else self.runtime.team_rollups_topic
-            topic.send_soon(key=owner.encode(), value=ROLLUP.encode(rollups.rollup(owner, after)))
+            rollup = rollups.rollup(owner, after, rollups.owner_name(owner, self.directory.parts()))
+            topic.send_soon(key=owner.encode(), value=ROLLUP.encode(rollup))
         await delivered(self.runtime.app)
         folded.store()
 

@@ -14,6 +14,7 @@ from sinks.access import AccessPolicy
 ENV_PREFIX = "DESKSTREAM_"
 PROCESSING_GUARANTEES = ("at_least_once", "exactly_once")
 STORES = ("rocksdb://", "memory://")
+EVENT_LOOPS = ("uvloop", "asyncio")
 # One broker of DESKSTREAM_BROKER_URL: kafka://HOST[:PORT], HOST a name, an IPv4 or an [IPv6].
 BROKER = re.compile(r"(?:[a-z]+://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::\d{1,5})?")
 
@@ -93,6 +94,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Seconds the producer holds messages to send them together (Kafka's linger.ms):
     # one produce request per batch instead of one per message.
     producer_linger: float = 0.02
+    # Faust's Monitor sensor, which counts and times every message in Python for Faust's
+    # /stats page; off, a lean sensor keeps only what Faust's stall warnings read.
+    sensors: bool = False
+    # The asyncio event loop the worker runs on: uvloop's, or Python's own.
+    event_loop: str = "uvloop"
     # Events dated outside these days (ISO 8601 `start/end`, end excluded) are bad records.
     event_time_window: str = str(DEFAULT_TIME_WINDOW)
 
@@ -115,6 +121,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError(
                 f"{ENV_PREFIX}BROKER_URL: expected kafka://HOST:PORT, several separated by ';', got {self.broker_url!r}"
             )
+        if self.event_loop not in EVENT_LOOPS:
+            raise SettingsError(
+                f"{ENV_PREFIX}EVENT_LOOP: expected one of {', '.join(EVENT_LOOPS)}, got {self.event_loop!r}")
         if self.partitions < 1:
             raise SettingsError(f"{ENV_PREFIX}PARTITIONS: expected at least 1, got {self.partitions}")
         if self.standby_replicas < 0:

@@ -17,6 +17,7 @@ from streams.processing import (
     decode_presence,
     decode_ticket,
     decode_ticket_metrics,
+    decode_ticket_summary,
 )
 from streams.snapshot_parts import (
     Gathered,
@@ -122,6 +123,7 @@ def snapshot_state(processor: Processor, held: set[int], gathered: Gathered) -> 
     return ProjectionState(
         tickets=Stored(tickets, decode_ticket, int),
         ticket_metrics=Stored(tickets, decode_ticket_metrics, int),  # kept with each state
+        ticket_summaries=Stored(tickets, decode_ticket_summary, int),
         directory_parts=dict(processor.directory.parts()),
         conversations=Stored(every("conversations"), decode_conversation),
         hootdesk_parts=dict(processor.hootdesk.parts()),

@@ -8,6 +8,7 @@ from streams.app import Runtime
 from streams.audit import Clock, audited_answer, wall_clock
 from streams.dashboard.feed import DashboardFeed
 from streams.dashboard.web import register_dashboard
+from streams.diagnostics import install as install_state_dump
 from streams.gathering import attempt_id, gather_parts
 from streams.hootdesk_figures import roll_up_figures
 from streams.processing import Processor
@@ -27,6 +28,7 @@ class Worker:
         self.dashboard = DashboardFeed(settings)
         runtime.app.task(self.dashboard.follow)
         app = runtime.app
+        install_state_dump(app)  # SIGUSR2: what a silent worker is waiting for
         size, wait = settings.batch_size, settings.batch_wait
 
         async def fold_input(stream):
@@ -47,7 +49,7 @@ class Worker:
         @app.agent(runtime.figure_changes_topic, name="hootdesk-figures")
         async def figure_changes(stream):
             async for events in stream.take_events(size, within=wait):
-                await roll_up_figures(runtime, events)
+                await roll_up_figures(runtime, events, processor.people())
                 yield len(events)
 
         @app.agent(runtime.command_topic, name="commands")

@@ -18,6 +18,9 @@ from streams.topics import ensure_topics
 @click.option("--processing-guarantee", "processing_guarantee", type=click.Choice(["at_least_once", "exactly_once"]),
               help="Kafka delivery guarantee; projections ignore re-delivered events either way. "
                    "[env: DESKSTREAM_PROCESSING_GUARANTEE]")
+@click.option("--sensors/--no-sensors", default=None,
+              help="Run Faust's Monitor sensor, which counts and times every message (off by default: "
+                   "it costs per message). [env: DESKSTREAM_SENSORS]")
 @click.option("--loglevel", default="warning", show_default=True,
               type=click.Choice(["debug", "info", "warning", "error"]), help="Log level (logs go to stderr).")
 def worker(loglevel, **flags):
@@ -36,10 +39,12 @@ def worker(loglevel, **flags):
     """
     import faust
 
+    from streams.faust_config import use_event_loop
     from streams.web import require_web_token
     from streams.worker import Worker
 
     settings = load_settings(**flags)
+    use_event_loop(settings)
     try:
         require_web_token(settings)
     except SettingsError as exc:

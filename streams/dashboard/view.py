@@ -6,7 +6,8 @@ page's figures for one time zone and one Zendesk team (group); the page only pla
 
 The dashboard's "now" is the latest time the records carry, not the wall clock: the page
 of a log replayed later shows that log's day, and two workers show the same figures
-(docs/decisions.md, "The live dashboard").
+(docs/decisions.md, "The live dashboard"). Owners are shown by the name their records
+carry, by their key ("agent:11") when none is known.
 """
 from datetime import datetime, timedelta
 from math import ceil
@@ -67,14 +68,29 @@ def in_backlog_at(ticket: TicketMetrics, at: datetime) -> bool:
     return ticket.created_at <= at and (left is None or left > at)
 
 
-def owner_row(owner: str, rollup: Rollup, held: list[TicketMetrics]) -> list[str]:
+def named(record: Rollup | HootdeskFigures) -> str:
+    """An owner as the page shows it: its name, or its key ("agent:11") when no name is known."""
+    return record.owner_name or record.owner
+
+
+def by_name(records: dict[str, Rollup | HootdeskFigures], prefix: str) -> list[str]:
+    """The keys starting with `prefix`, in the order of the names shown."""
+    return sorted((o for o in records if o.startswith(prefix)), key=lambda o: (named(records[o]).casefold(), o))
+
+
+def row(owner: str, cells: list[str]) -> dict:
+    """A table row: its owner's key (the page marks the row with it) and the cells shown."""
+    return {"owner": owner, "cells": cells}
+
+
+def owner_row(owner: str, rollup: Rollup, held: list[TicketMetrics]) -> dict:
     """One team or agent: its published rollup, and the median and 90th percentile of the
     business minutes of the tickets it holds."""
     replies = [t.reply_time.business for t in held if t.reply_time is not None]
     resolutions = [t.full_resolution_time.business for t in held if t.full_resolution_time is not None]
     minutes = [percentile(values, share) for values in (replies, resolutions) for share in (0.5, 0.9)]
     counts = (rollup.unsolved_tickets, rollup.solved_tickets, rollup.replies, rollup.reopens)
-    return [owner, *map(str, counts), *(duration(None if m is None else m * 60) for m in minutes)]
+    return row(owner, [named(rollup), *map(str, counts), *(duration(None if m is None else m * 60) for m in minutes)])
 
 
 def presence(figures: HootdeskFigures, zone: ZoneInfo) -> str:
@@ -85,13 +101,14 @@ def presence(figures: HootdeskFigures, zone: ZoneInfo) -> str:
     return f"{state} since {clock(figures.presence_since, zone)}" if figures.presence_since else state
 
 
-def hootdesk_row(figures: HootdeskFigures, zone: ZoneInfo) -> list[str]:
+def hootdesk_row(figures: HootdeskFigures, zone: ZoneInfo) -> dict:
     def average(total: int, count: int) -> str:
         return duration(total // count if count else None)
 
-    return [figures.owner, str(figures.conversations),
-            average(figures.first_response_seconds, figures.first_responses),
-            average(figures.handle_seconds, figures.handled_conversations), presence(figures, zone)]
+    return row(figures.owner, [named(figures), str(figures.open_conversations), str(figures.conversations),
+                               average(figures.first_response_seconds, figures.first_responses),
+                               average(figures.handle_seconds, figures.handled_conversations),
+                               presence(figures, zone)])
 
 
 def view(state: DashboardState, time_zone: str = "UTC", team: str | None = None) -> dict:
@@ -124,13 +141,14 @@ def view(state: DashboardState, time_zone: str = "UTC", team: str | None = None)
         rollup = rollups[owner]
         return rollup.unsolved_tickets + rollup.solved_tickets > 0 and (team is None or bool(held_by(owner)))
 
-    teams = sorted(o for o in rollups if o.startswith(GROUP))
-    agents = sorted(o for o in rollups if o.startswith(AGENT))
+    teams, agents = by_name(rollups, GROUP), by_name(rollups, AGENT)
+    hootdesk_agents = by_name(figures, AGENT)
+    hootdesk_teams = [o for o in by_name(figures, "") if not o.startswith(AGENT)]
     return {
         "now": now.astimezone(zone).strftime("%Y-%m-%d %H:%M") if now else "–",
         "time_zone": time_zone,
         "team": team or "",
-        "teams": teams,
+        "teams": [[o, named(rollups[o])] for o in teams],
         "today": {"date": today.isoformat() if today else "–",
                   "by_status": {s: sum(t.status == s for t in updated_today) for s in STATUSES}},
         "backlog": {"total": len(backlog), "by_status": {s: sum(t.status == s for t in backlog) for s in BACKLOG},
@@ -141,6 +159,7 @@ def view(state: DashboardState, time_zone: str = "UTC", team: str | None = None)
         "agent_rows": [owner_row(o, rollups[o], held_by(o)) for o in agents if shown(o)],
         "open_conversations": {s: n for s in sorted({c.status for c in conversations} - {"Resolved"})
                                if (n := sum(c.status == s for c in conversations))},
-        "hootdesk_agent_rows": [hootdesk_row(f, zone) for o, f in sorted(figures.items()) if o.startswith(AGENT)],
-        "hootdesk_team_rows": [hootdesk_row(f, zone) for o, f in sorted(figures.items()) if not o.startswith(AGENT)],
+        "hootdesk_agent_rows": [hootdesk_row(figures[o], zone) for o in hootdesk_agents],
+        "available_now": [named(figures[o]) for o in hootdesk_agents if figures[o].available],
+        "hootdesk_team_rows": [hootdesk_row(figures[o], zone) for o in hootdesk_teams],
     }

@@ -6,7 +6,10 @@ import msgspec
 
 from events import downstream
 from events.avro import builtins
-from events.downstream import CONVERSATION_METRICS, TICKET_METRICS, ConversationMetrics, Minutes, TicketMetrics
+from events.downstream import (
+    CONVERSATION_METRICS, HOOTDESK_FIGURES, ROLLUP, TICKET_METRICS, ConversationMetrics, HootdeskFigures, Minutes,
+    Rollup, TicketMetrics,
+)
 
 
 def test_committed_downstream_schema_matches_the_structs():
@@ -56,3 +59,33 @@ def test_ticket_metrics_written_before_the_dashboard_fields_read_with_their_defa
     # then
     assert read == msgspec.structs.replace(metrics, status=None, group_id=None, assignee_id=None)
     assert TICKET_METRICS.decode(TICKET_METRICS.encode(metrics)) == metrics
+
+
+def _written_without(codec, record, added: tuple[str, ...]) -> bytes:
+    """The record's bytes as the schema before the `added` fields wrote them."""
+    before = {**codec.schema, "fields": [f for f in codec.schema["fields"] if f["name"] not in added]}
+    buffer = io.BytesIO()
+    fastavro.schemaless_writer(buffer, fastavro.parse_schema(before), builtins(record))
+    return buffer.getvalue()
+
+
+def test_figures_and_rollups_written_before_the_names_and_open_count_read_with_their_defaults():
+    # given a team's figures and a group's rollup, named, written before those fields existed
+    figures = HootdeskFigures(
+        owner="team:care", conversations=3, first_reply_at=None, replies=4, contacts_helped=2, resolves_with_reply=1,
+        resolves_without_reply=0, first_response_seconds=180, first_responses=2, resolution_seconds=0, resolutions=0,
+        handle_seconds=0, handled_conversations=0, no_reply_seconds=0, cherry_pick_seconds=0, tags_added=0,
+        topics_added=0, csat_score_1=0, csat_score_2=0, csat_score_3=0, csat_score_4=0, csat_score_5=0,
+        available=None, away_state=None, presence_since=None, open_conversations=1, owner_name="Customer care")
+    rollup = Rollup(owner="group:3", unsolved_tickets=1, solved_tickets=0, reopens=0, replies=0, replied_tickets=0,
+                    reply_minutes=Minutes(0, 0), resolved_tickets=0, full_resolution_minutes=Minutes(0, 0),
+                    owner_name="Support")
+    # when
+    added = ("open_conversations", "owner_name")
+    old_figures = HOOTDESK_FIGURES.decode(_written_without(HOOTDESK_FIGURES, figures, added))
+    old_rollup = ROLLUP.decode(_written_without(ROLLUP, rollup, ("owner_name",)))
+    # then
+    assert old_figures == msgspec.structs.replace(figures, open_conversations=0, owner_name=None)
+    assert old_rollup == msgspec.structs.replace(rollup, owner_name=None)
+    assert (HOOTDESK_FIGURES.decode(HOOTDESK_FIGURES.encode(figures)), ROLLUP.decode(ROLLUP.encode(rollup))) == (
+        figures, rollup)

@@ -1,6 +1,7 @@
 """The live dashboard in a real browser: a worker on the real broker, the page in headless
 Chromium (Debian's, driven by Playwright), figures that follow the events produced."""
 import json
+from concurrent.futures import ThreadPoolExecutor
 import time
 import urllib.error
 import urllib.request
@@ -9,7 +10,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from tests.integration.worker_harness import WorkerProcess, deskstream, isolated_settings
+from tests.integration.worker_harness import WorkerProcess, consumed, deskstream, isolated_settings, wait_for
 
 pytestmark = pytest.mark.kafka
 CHROMIUM = Path("/usr/bin/chromium")
@@ -29,6 +30,34 @@ def ticket_event(kind: str, ticket_id: int, at: str, number: int, **fields) -> d
 def created(ticket_id: int, at: str, status: str) -> dict:
     return ticket_event("TicketCreated", ticket_id, at, 1, requester_id=9000 + ticket_id, submitter_id=9000 + ticket_id,
                         status=status, group_id=21, assignee_id=101)
+
+
+def reference(kind: str, number: int, **fields) -> dict:
+    return {"type": kind, "event_id": f"ref-{number}", "occurred_at": "2026-03-02T08:00:00Z", "schema_version": 1,
+            **fields}
+
+
+# Group 21 and agent 101 by name; Hootdesk agent a-1 (Léa) in team "Chat", available from 08:00.
+DIRECTORY = (reference("GroupUpserted", 1, group_id=21, name="Tier 1"),
+             reference("UserUpserted", 2, user_id=101, name="Claire Fontaine", role="agent"),
+             reference("TeamUpserted", 3, team_id="chat", name="Chat"),
+             reference("AgentUpserted", 4, agent_id="a-1", name="Léa Martin", team_ids=["chat"]),
+             reference("AgentWentAvailable", 5, agent_id="a-1"))
+
+
+def conversation(number: int, kind: str, at: str, **fields) -> dict:
+    return {"type": kind, "event_id": f"c1-{number}", "occurred_at": at, "schema_version": 1, "conversation_id": "c1",
+            **fields}
+
+
+# Léa answers c1 at 10:05 and leaves it Pending: one open conversation for her.
+ANSWERED = (conversation(1, "ConversationCreated", "2026-03-02T10:00:00Z", contact_id="k1", channel="chat",
+                         medium="Web"),
+            conversation(2, "MessageReceived", "2026-03-02T10:00:00Z", message_id="m1", contact_id="k1", channel="chat",
+                         medium="Web"),
+            conversation(3, "MessageSent", "2026-03-02T10:05:00Z", message_id="m2", sender_id="a-1", channel="chat",
+                         medium="Web"),
+            conversation(4, "ConversationStatusChanged", "2026-03-02T10:06:00Z", status="Pending", agent_id="a-1"))
 
 
 def produce(settings, folder: Path, name: str, *events: dict) -> None:
@@ -56,16 +85,28 @@ def test_dashboard_figures_follow_the_events_and_survive_a_worker_restart(kafka_
     worker = WorkerProcess(settings, tmp_path / "worker.log").start()
     base = f"http://127.0.0.1:{settings.web_port}"
     try:
-        # given two tickets of group 21, one new and one open
+        # given the directory (consumed first: records are named with the names known then),
+        # two tickets of group 21, one new and one open, and a conversation Léa left Pending
+        produce(settings, tmp_path, "directory", *DIRECTORY)
+        wait_for(lambda: _committed(settings) == len(DIRECTORY), "the worker to consume the directory", worker)
         produce(settings, tmp_path, "first", created(1, "2026-03-02T09:00:00Z", "new"),
-                created(2, "2026-03-02T10:00:00Z", "open"))
+                created(2, "2026-03-02T10:00:00Z", "open"), *ANSWERED)
         page = browser.new_page()
         _open_once_served(page, f"{base}/?token={TOKEN}&timezone=UTC")
         # then the page shows them
         expect(page.locator("#backlog-total")).to_have_text("2", timeout=STARTED)
         expect(page.locator("#backlog-new")).to_have_text("1")
         expect(page.locator("#backlog-open")).to_have_text("1")
-        expect(page.locator("#now")).to_have_text("2026-03-02 10:00 (UTC)")
+        expect(page.locator("#now")).to_have_text("2026-03-02 10:06 (UTC)")
+        # and the owners by name, Léa's open conversation, who is available
+        expect(page.locator('#team-rows tr[data-owner="group:21"] td').first).to_have_text("Tier 1", timeout=LIVE)
+        expect(page.locator('#agent-rows tr[data-owner="agent:101"] td').first).to_have_text("Claire Fontaine")
+        lea = page.locator('#hootdesk-agent-rows tr[data-owner="agent:a-1"] td')
+        expect(lea.nth(0)).to_have_text("Léa Martin", timeout=LIVE)
+        expect(lea.nth(1)).to_have_text("1")  # open
+        expect(lea.nth(3)).to_have_text("5 min")  # first response
+        expect(page.locator("#available-now")).to_have_text("Léa Martin")
+        expect(page.locator("#team")).to_contain_text("Tier 1")
 
         # when ticket 1 is solved at 11:00, two hours after its creation
         produce(settings, tmp_path, "solve", ticket_event("TicketStatusChanged", 1, "2026-03-02T11:00:00Z", 2,
@@ -106,6 +147,12 @@ def _open_once_served(page, url: str, deadline: float = STARTED / 1000) -> None:
             if time.monotonic() > give_up:
                 raise
         time.sleep(0.5)  # a polling interval while the server starts
+
+
+def _committed(settings) -> int:
+    """Input events the worker has committed; in a thread of its own, as Playwright's loop runs in this one."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(consumed, settings).result()[0]
 
 
 def _status(url: str) -> int:

@@ -18,7 +18,6 @@ from streams.topics import bootstrap, ensure_topics, input_topic
 from tests import kafka_broker as _kafka
 from tests.integration.test_worker import EXAMPLE, all_consumed, replay_bytes, snapshot
 from tests.integration.worker_harness import (
-    REBALANCE_STALL,
     WorkerProcess,
     another_worker,
     consumed,
@@ -36,7 +35,12 @@ pytestmark = pytest.mark.kafka
 
 
 @pytest.mark.slow  # about a minute: the group waits out the killed worker's session
-@REBALANCE_STALL
+# Known bug, issue 15: 1 run in 3 here, the survivor never folds the partitions it took
+# over. Its state dump: their aiokafka positions at the end of the log, Faust's read
+# offsets still at the committed ones, nothing acknowledged: records consumed from the
+# client but never delivered, after the rebalance's seek (streams/rebalance.py).
+@pytest.mark.xfail(reason="the survivor sometimes skips the records of the partitions it took over (issue 15)",
+                   strict=False)
 def test_survivor_takes_over_a_killed_worker_partitions_and_exports_the_replay_bytes(run, tmp_path):
     settings, survivor = run
     # Both workers give the group 20 s of silence before it hands a silent one's
@@ -65,11 +69,6 @@ def test_survivor_takes_over_a_killed_worker_partitions_and_exports_the_replay_b
 
 
 @pytest.mark.slow  # about a minute: six starts, each waiting for the group
-# Known bug, issue 15: it passes about half the runs here. Left over after the fixes of
-# streams/producer.py and streams/folded.py (before them it failed every run: 114 tickets
-# stale downstream): once a ticket folded without its first events (its export row
-# missing), and twice a deleted ticket whose last downstream record was not a tombstone.
-@pytest.mark.xfail(reason="kills at five offsets still lose a ticket's events now and then (issue 15)", strict=False)
 def test_worker_killed_at_five_offsets_loses_and_doubles_nothing_downstream(run, tmp_path):
     settings, worker = run
     # The shortest session the broker allows: each restart waits it out for the dead worker.

@@ -7,7 +7,7 @@ import pytest
 from events.downstream import HOOTDESK_FIGURES, HootdeskFigures
 from events.log import read_log, write_log
 from projections.hootdesk_directory import HOOTDESK_REFERENCE_TYPES
-from projections.hootdesk_figures import all_figures, figures
+from projections.hootdesk_figures import all_figures, figures, owner_name
 from projections.state import ProjectionState
 from streams.topics import CONVERSATION_SIDE, bootstrap
 from tests.integration.worker_harness import consumed, deskstream, wait_for
@@ -43,7 +43,7 @@ def _replayed(events) -> dict[str, HootdeskFigures]:
     state = ProjectionState()
     state.fold(events)
     found = all_figures(state.live_conversations(), state.presence.values(), state.people)
-    return {owner: figures(owner, found[owner]) for owner in (AGENT, TEAM)}
+    return {owner: figures(owner, found[owner], owner_name(owner, state.people)) for owner in (AGENT, TEAM)}
 
 
 def _all_consumed(settings) -> bool:

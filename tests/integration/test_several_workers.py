@@ -13,7 +13,6 @@ from projections.ticket_metrics import ticket_metrics
 from streams.topics import TICKET_SIDE, bootstrap, snapshot_parts_topic
 from tests.integration.test_worker import ADMIN, EXAMPLE, _ready, all_consumed, replay_bytes
 from tests.integration.worker_harness import (
-    REBALANCE_STALL,
     another_worker,
     deskstream,
     input_partitions_by_member,
@@ -24,7 +23,6 @@ from tests.integration.worker_harness import (
 pytestmark = pytest.mark.kafka
 
 
-@REBALANCE_STALL
 def test_reference_data_reaches_every_worker_so_agent_replies_count_on_both(run, tmp_path):
     settings, first = run
     # given the example account's users, groups and schedules, folded by a first worker
@@ -66,7 +64,6 @@ def _replayed(events) -> dict:
     return {ticket.ticket_id: ticket_metrics(ticket, state.account) for ticket in state.live_tickets()}
 
 
-@REBALANCE_STALL
 def test_snapshot_asked_of_either_worker_covers_every_partition_and_equals_replay(run, tmp_path):
     settings, first = run
     # given two workers sharing the input partitions, which consumed the example log
@@ -95,8 +92,11 @@ def test_snapshot_asked_of_either_worker_covers_every_partition_and_equals_repla
         second.stop()
 
 
-@REBALANCE_STALL
 @pytest.mark.slow  # about 30 s: the group waits out the dead worker's session
+# Issue 15: a takeover, as in the survivor test of test_faults.py, which still fails now and
+# then; not looped since streams/rebalance.py.
+@pytest.mark.xfail(reason="a survivor sometimes skips the records of partitions it took over (issue 15)",
+                   strict=False)
 def test_snapshot_whose_part_holder_died_is_completed_by_the_partition_new_owner(run, tmp_path):
     settings, survivor = run
     # given two workers that consumed the example log

@@ -11,9 +11,8 @@ import time
 import uuid
 from pathlib import Path
 
-import pytest
-
 from events.log import write_log
+from streams.diagnostics import END as STATE_DUMP_END
 from streams.settings import Settings
 from streams.topics import bootstrap, topic_specs
 from tests.kafka_broker import free_port
@@ -21,16 +20,9 @@ from tests.kafka_broker import free_port
 DESKSTREAM = Path(sys.executable).parent / "deskstream"
 DEADLINE = 180.0
 
-# Every worker a test started: a timed-out wait prints the task stacks of each one still
-# alive, since the one stalled may not be the one the wait names.
+# Every worker a test started: a timed-out wait prints the state of each one still alive,
+# since the one stalled may not be the one the wait names.
 STARTED: list["WorkerProcess"] = []
-
-# Known bug, issue 15: after a rebalance a worker now and then logs "Worker ready" and
-# then consumes nothing, with nothing in its log (seen in CI on two-worker tests and on
-# kills and restarts: 24b2e26, 80978ce).
-REBALANCE_STALL = pytest.mark.xfail(
-    reason="after a rebalance a worker sometimes stops consuming, silently (issue 15)", strict=False)
-
 
 def isolated_settings(broker_url: str, folder: Path, partitions: int = 3) -> Settings:
     """Settings of their own (group, topics, folders), so tests share the broker safely."""
@@ -112,29 +104,25 @@ class WorkerProcess:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def stacks(self, lines: int = 400) -> str:
-        """Every task's stack, which the worker writes to its log on SIGUSR1 (mode's Worker
-        does): a worker that stalls logs nothing else, so this is what tells why."""
+    def state(self, lines: int = 400) -> str:
+        """The worker's state, which it writes to its log on SIGUSR2 (streams.diagnostics):
+        every task's await chain, Faust's and aiokafka's consumer state, the buffers. A
+        worker that stalls logs nothing else, so this is what tells why."""
         if not self.alive():
-            return "(no task stacks: the worker is gone)"
+            return "(no state dump: the worker is gone)"
         start = self.log.stat().st_size
-        os.kill(self.process.pid, signal.SIGUSR1)
+        os.kill(self.process.pid, signal.SIGUSR2)
 
-        seen = -1
-
-        def written() -> str | None:  # the whole dump: its task list, and the log quiet since
-            nonlocal seen
-            size = self.log.stat().st_size
-            quiet, seen = size == seen, size
+        def written() -> str | None:
             text = self.log.read_bytes()[start:].decode(errors="replace")
-            return text if quiet and "TASKS" in text else None
+            return text if STATE_DUMP_END in text else None
 
         try:
-            text = wait_for(written, "the worker to write its task stacks", timeout=15)
+            text = wait_for(written, "the worker to write its state", timeout=15)
         except AssertionError as exc:
             return str(exc)
-        tasks = text.split("TASKS", 1)[1].splitlines()
-        return "task stacks (SIGUSR1), first lines:\n" + "\n".join(tasks[:lines])
+        found = text.split("deskstream state dump", 1)[1].split(STATE_DUMP_END, 1)[0].splitlines()
+        return "state dump (SIGUSR2), first lines:\n" + "\n".join(found[:lines])
 
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
@@ -151,10 +139,10 @@ def wait_for(condition, what: str, worker: WorkerProcess | None = None, timeout:
             return value
         time.sleep(0.2)  # a polling interval, not a wait for the condition
     tail = ""
-    if worker is not None:  # a wait on a worker: every live worker's stacks, also written to its log
+    if worker is not None:  # a wait on a worker: every live worker's state, also written to its log
         tail = f"\n{worker.log_tail()}"
         for live in [w for w in STARTED if w.alive()]:
-            tail += f"\n{live.log.name}: {live.stacks(lines=150)}"
+            tail += f"\n{live.log.name}: {live.state(lines=150)}"
     raise AssertionError(f"timed out after {timeout:g} s waiting for {what}{tail}")
 
 

@@ -12,7 +12,7 @@ from projections import hootdesk_figures as figures_fold
 from projections.hootdesk_figures import Presence, all_figures, changes, contributions, figures, presence_now
 from projections.state import CONVERSATION_TYPES, ProjectionState
 from tests.projections.conversations_story import (
-    ANA, BOB, created, fold, inbound, locked, outbound, people, resolved, t,
+    ANA, BOB, HOOT, created, fold, inbound, locked, outbound, people, resolved, status, t,
 )
 from tests.projections.presence_story import available, away, presence_of
 
@@ -80,6 +80,63 @@ def test_team_figures_merge_their_agents_counting_a_conversation_once():
     assert (sales.conversations, sales.replies, sales.handle_seconds, sales.first_reply_at) == (
         1, 1, 180, t("10:04:00"))
     assert care.available is None
+
+
+def pending_with_bob(*late):
+    """conv-3: Noah writes at 11:00; Ana replies at 11:02; Bob locks at 11:05, replies at
+    11:06 and sets it Pending at 11:07 (open, waiting for Noah)."""
+    c = "conv-3"
+    return fold([created(t("11:00:00"), c), inbound(t("11:00:00"), "m6", c), outbound(t("11:02:00"), "m7", ANA,
+                 conversation_id=c), locked(t("11:05:00"), BOB, c), outbound(t("11:06:00"), "m8", BOB,
+                 conversation_id=c), status(t("11:07:00"), "Pending", BOB, c), *late], c)
+
+
+def test_open_conversations_are_those_new_or_pending_now_the_owner_has_figures_from():
+    # given conv-1 and conv-2 resolved, conv-3 Pending (Ana and Bob replied in it), and
+    # conv-4 New, unanswered (no one has figures from it)
+    unanswered = fold([created(t("12:00:00"), "conv-4"), inbound(t("12:00:00"), "m9", "conv-4")], "conv-4")
+    # when
+    found = owner_states(answered_by_ana(), stolen_by_bob(), pending_with_bob(), unanswered)
+    ana = figures("agent:agent-ana", found["agent:agent-ana"])
+    bob = figures("agent:agent-bob", found["agent:agent-bob"])
+    care, sales = figures("team:care", found["team:care"]), figures("team:sales", found["team:sales"])
+    # then: conv-3 is open for both agents, and once for Care, which has them both
+    assert (ana.conversations, ana.open_conversations) == (3, 1)
+    assert (bob.conversations, bob.open_conversations) == (2, 1)
+    assert (care.conversations, care.open_conversations, sales.open_conversations) == (3, 1, 1)
+
+
+def test_open_conversation_resolved_is_told_its_owners_closed():
+    # given conv-3 Pending in Bob's figures
+    before = contributions(pending_with_bob(), people())
+    bob = figures_fold.apply(figures_fold.initial(), {"conv-3": before["agent:agent-bob"]})
+    # when Bob resolves it at 11:30
+    after = contributions(pending_with_bob(resolved(t("11:30:00"), BOB, conversation_id="conv-3")), people())
+    bob = figures_fold.apply(bob, {"conv-3": changes(before, after)["agent:agent-bob"]})
+    # then
+    assert (figures("agent:agent-bob", bob).conversations, figures("agent:agent-bob", bob).open_conversations) == (1, 0)
+
+
+def test_figures_carry_the_owner_name_the_directory_gives():
+    # given the directory of Ana (team Care), and an agent it does not know
+    who = people()
+    # then
+    assert (figures_fold.owner_name("agent:agent-ana", who), figures_fold.owner_name("team:care", who)) == (
+        "Ana Agent", "Customer care")
+    assert figures_fold.owner_name("agent:agent-zoe", who) is None
+    assert figures("team:care", figures_fold.initial(), "Customer care").owner_name == "Customer care"
+
+
+def test_virtual_agent_resolving_a_rated_conversation_gets_no_agent_figures():
+    # given Hoot (a virtual agent) resolving conv-5 at 13:01, and Noah rating it 1 at 13:05
+    c = "conv-5"
+    rated = fold([created(t("13:00:00"), c), inbound(t("13:00:00"), "m10", c),
+                  resolved(t("13:01:00"), HOOT, trigger="virtual_agent", conversation_id=c),
+                  CsatAnswered(event_id="csat-5", occurred_at=t("13:05:00"), conversation_id=c, score=1)], c)
+    # when
+    given = contributions(rated, people())
+    # then: no "agent:va-hoot" owner on the agent-figures topic
+    assert given == {}
 
 
 def test_redelivered_change_changes_nothing():

@@ -64,3 +64,14 @@ def test_contribution_of_a_solved_ticket():
     # then
     assert given == Contribution(unsolved=False, reopens=0, replies=1, reply_time=Minutes(30, 30),
                                  full_resolution_time=Minutes(60, 60))
+
+
+def test_owner_name_is_the_agent_or_group_name_in_the_directory():
+    # given the directory of Ana (user 11) and group 3, "Support"
+    state = ProjectionState()
+    state.fold(people())
+    # when
+    names = [rollups.owner_name(owner, state.directory_parts) for owner in ("agent:11", "group:3", "agent:99", "group:9")]
+    # then: no name for a user or group the directory does not know
+    assert names == ["Ana Agent", "Support", None, None]
+    assert rollups.rollup("group:3", rollups.initial(), "Support").owner_name == "Support"

@@ -305,6 +305,34 @@ def test_formula_in_a_subject_is_neutralised(tmp_path):
     assert row["Subject"] == '\'=HYPERLINK("http://evil.example","Click")'
 
 
+def test_formula_in_any_text_of_the_data_is_neutralised_in_every_column(tmp_path):
+    # given a ticket whose every text from the data starts as a formula, in its fields and
+    # in the names of its requester, agent, group and organization
+    directory = [
+        _user(REQUESTER, "=Rita", email="@rita@acme.example", external_id="-7", organization_id=4),
+        _user(ANA, "+Ana", role="agent"),
+        GroupUpserted(event_id="g3", occurred_at=LONG_AGO, group_id=3, name="\tSupport"),
+        OrganizationUpserted(event_id="o4", occurred_at=LONG_AGO, organization_id=4, name=" =Acme"),
+        schedule(),
+    ]
+    events = [
+        created(at("03-02 09:00"), subject="=1+1", tags=("=cmd", "b"), assignee_id=ANA, group_id=3),
+        _fields(at("03-02 09:05"), priority="=p", via="\uff1dv", ticket_type="\uff20t", due_at="-d",
+                satisfaction="+s"),
+        status(at("03-02 09:10"), "=open"),
+    ]
+    # when
+    [row] = _export(_state(*events, directory=directory), tmp_path)
+    # then each of those cells is protected, and no other cell reads as a formula
+    protected = {"Requester", "Requester external id", "Requester email", "Submitter", "Assignee", "Group",
+                 "Subject", "Tags", "Status", "Priority", "Via", "Ticket type", "Organization", "Due date",
+                 "Satisfaction Score"}
+    assert {header for header, cell in row.items() if cell.startswith("'")} == protected
+    assert (row["Requester"], row["Organization"], row["Tags"]) == ("'=Rita", "' =Acme", "'=cmd b")
+    risky = ("=", "+", "-", "@", "\t", "\r", " ", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+    assert [header for header, cell in row.items() if cell.startswith(risky)] == []
+
+
 @pytest.mark.parametrize(
     "fields, column, shown",
     [

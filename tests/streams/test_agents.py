@@ -5,11 +5,12 @@ from unittest.mock import AsyncMock, Mock
 import msgspec
 import pytest
 
-from events import codec
+from events import TicketDeleted, codec
 from events.commands import ExportRequest, SnapshotRequested
 from events.downstream import CONVERSATION_METRICS, ROLLUP, TICKET_METRICS
+from projections import tickets as ticket_fold
 from projections.state import ProjectionState
-from streams.processing import RollupChanges, decode_conversation, decode_ticket
+from streams.processing import RollupChanges, StoredTicket, decode_conversation, decode_ticket
 from streams.settings import Settings
 from streams.worker import Worker
 from tests.projections import conversations_story
@@ -182,12 +183,14 @@ async def test_rollups_agent_folds_contributions_and_publishes_the_rollup(worker
     async with worker.agents["rollups"].test_context() as agent:
         for call in changes:
             await agent.put(call.kwargs["value"], key=call.kwargs["key"])
-    # then: Ana holds nothing any more, Bob one unsolved ticket
+    # then: Ana holds nothing any more, Bob one unsolved ticket; each named as the directory says
     published = {c.kwargs["key"]: ROLLUP.decode(c.kwargs["value"])
                  for c in worker.runtime.agent_rollups_topic.send_soon.call_args_list}
     assert (published[b"agent:11"].unsolved_tickets, published[b"agent:12"].unsolved_tickets) == (0, 1)
-    (team,) = {c.kwargs["key"] for c in worker.runtime.team_rollups_topic.send_soon.call_args_list}
-    assert team == b"group:3"
+    assert (published[b"agent:11"].owner_name, published[b"agent:12"].owner_name) == ("Ana Agent", "Bob Admin")
+    teams = {c.kwargs["key"]: ROLLUP.decode(c.kwargs["value"])
+             for c in worker.runtime.team_rollups_topic.send_soon.call_args_list}
+    assert {key: rollup.owner_name for key, rollup in teams.items()} == {b"group:3": "Support"}
 
 
 def _changes(call) -> RollupChanges:
@@ -217,3 +220,23 @@ async def test_conversations_agent_stores_the_conversation_and_publishes_its_met
     assert (last.first_response_time, last.resolution_time, last.resolved_at) == (210, 300, t("09:05"))
     assert (last.handle_time, last.no_reply_time, last.cherry_pick_time) == (240, 0, 0)
     assert (last.inbound_messages, last.outbound_messages) == (1, 1)
+
+
+async def test_ticket_deleted_in_the_batch_that_created_it_gets_its_tombstone_and_leaves_its_owners(worker):
+    # given a ticket of Ana's in group 3 created then deleted, folded in one batch from no
+    # stored state: what a worker does when it was killed after publishing the creation
+    # (its record and contributions downstream) and before storing it (streams.folded)
+    await _feed(worker, people())
+    made = created(at("03-02 09:00"), ticket_id=7, assignee_id=ANA, group_id=3)
+    gone = TicketDeleted(event_id="deleted-7", occurred_at=at("03-02 10:00"), ticket_id=7)
+    before = StoredTicket(ticket_fold.initial(7))
+    after = StoredTicket(ticket_fold.fold(before.state, [made, gone]))
+    # when its change is published
+    worker.processor.publish([(before, after)])
+    # then its metrics record is a tombstone, and both owners are told it left them
+    (send,) = worker.runtime.ticket_metrics_topic.send_soon.call_args_list
+    assert (send.kwargs["key"], send.kwargs["value"]) == (b"7", None)
+    told = {call.kwargs["key"]: msgspec.msgpack.decode(call.kwargs["value"], type=RollupChanges)
+            for call in worker.runtime.rollup_changes_topic.send_soon.call_args_list}
+    assert told == {f"agent:{ANA}".encode(): RollupChanges(f"agent:{ANA}", {7: None}),
+                    b"group:3": RollupChanges("group:3", {7: None})}

@@ -25,10 +25,23 @@ def ticket(ticket_id: int, status: str, created: datetime, updated: datetime = N
         assignee_id=assignee)
 
 
-def rollup(owner: str, unsolved: int, solved: int, replies: int = 0, reopens: int = 0) -> Rollup:
+def rollup(owner: str, unsolved: int, solved: int, replies: int = 0, reopens: int = 0,
+           name: str | None = None) -> Rollup:
     return Rollup(owner=owner, unsolved_tickets=unsolved, solved_tickets=solved, reopens=reopens, replies=replies,
                   replied_tickets=0, reply_minutes=Minutes(0, 0), resolved_tickets=0,
-                  full_resolution_minutes=Minutes(0, 0))
+                  full_resolution_minutes=Minutes(0, 0), owner_name=name)
+
+
+def hootdesk(owner: str, *, name: str | None = None, available: bool | None = None, open_conversations: int = 0,
+             away_state: str | None = None, since: datetime | None = None) -> HootdeskFigures:
+    """An owner's figures: three conversations, two first responses (60 s and 120 s)."""
+    return HootdeskFigures(
+        owner=owner, conversations=3, first_reply_at=None, replies=4, contacts_helped=2, resolves_with_reply=1,
+        resolves_without_reply=0, first_response_seconds=180, first_responses=2, resolution_seconds=0, resolutions=0,
+        handle_seconds=0, handled_conversations=0, no_reply_seconds=0, cherry_pick_seconds=0, tags_added=0,
+        topics_added=0, csat_score_1=0, csat_score_2=0, csat_score_3=0, csat_score_4=0, csat_score_5=0,
+        available=available, away_state=away_state, presence_since=since, open_conversations=open_conversations,
+        owner_name=name)
 
 
 def state_of(*records) -> DashboardState:
@@ -80,7 +93,8 @@ def test_owner_row_joins_the_published_rollup_with_medians_of_the_tickets_it_hol
     # when
     rows = view(state)["agent_rows"]
     # then
-    assert rows == [["agent:11", "2", "1", "5", "1", "1 h 30", "4 h 00", "10 h 00", "10 h 00"]]
+    assert rows == [{"owner": "agent:11", "cells": ["agent:11", "2", "1", "5", "1", "1 h 30", "4 h 00", "10 h 00",
+                                                    "10 h 00"]}]
 
 
 def test_team_selection_keeps_the_group_tickets_and_the_agents_holding_them():
@@ -91,9 +105,9 @@ def test_team_selection_keeps_the_group_tickets_and_the_agents_holding_them():
     # when
     shown = view(state, team="group:4")
     # then
-    assert shown["teams"] == ["group:3", "group:4"]
-    assert [row[0] for row in shown["team_rows"]] == ["group:4"]
-    assert [row[0] for row in shown["agent_rows"]] == ["agent:12"]
+    assert shown["teams"] == [["group:3", "group:3"], ["group:4", "group:4"]]
+    assert [row["owner"] for row in shown["team_rows"]] == ["group:4"]
+    assert [row["owner"] for row in shown["agent_rows"]] == ["agent:12"]
     assert shown["backlog"]["by_status"] == {"new": 1, "open": 0, "pending": 0, "hold": 0}
 
 
@@ -138,17 +152,33 @@ def test_durations_show_their_two_largest_units():
 
 
 def test_hootdesk_rows_give_averages_and_presence_in_the_chosen_time_zone():
-    # given an agent away at lunch since 11:00 UTC, two first responses (60 s and 120 s)
-    figures = HootdeskFigures(
-        owner="agent:a1", conversations=3, first_reply_at=None, replies=4, contacts_helped=2, resolves_with_reply=1,
-        resolves_without_reply=0, first_response_seconds=180, first_responses=2, resolution_seconds=0, resolutions=0,
-        handle_seconds=0, handled_conversations=0, no_reply_seconds=0, cherry_pick_seconds=0, tags_added=0,
-        topics_added=0, csat_score_1=0, csat_score_2=0, csat_score_3=0, csat_score_4=0, csat_score_5=0,
-        available=False, away_state="lunch", presence_since=datetime(2026, 3, 3, 11, tzinfo=UTC))
+    # given an agent away at lunch since 11:00 UTC, one of its three conversations open
+    figures = hootdesk("agent:a1", available=False, open_conversations=1, away_state="lunch",
+                       since=datetime(2026, 3, 3, 11, tzinfo=UTC))
     # when
     rows = view(state_of(figures), "Europe/Paris")["hootdesk_agent_rows"]
     # then
-    assert rows == [["agent:a1", "3", "1 min", "–", "away (lunch) since 12:00"]]
+    assert rows == [{"owner": "agent:a1", "cells": ["agent:a1", "1", "3", "1 min", "–", "away (lunch) since 12:00"]}]
+
+
+def test_owners_are_shown_by_name_in_name_order_and_by_key_when_unnamed():
+    # given groups 3 "Support" and 4 "Billing", agent 11 without a known name, and two
+    # Hootdesk agents, Zoé available and Bruno away
+    state = state_of(rollup("group:3", 1, 0, name="Support"), rollup("group:4", 1, 0, name="Billing"),
+                     rollup("agent:11", 1, 0), ticket(1, "open", NOON, group=3), ticket(2, "open", NOON, group=4),
+                     hootdesk("agent:z", name="Zoé", available=True),
+                     hootdesk("agent:b", name="Bruno", available=False),
+                     hootdesk("team:t", name="Care"))
+    # when
+    shown = view(state)
+    # then
+    assert shown["teams"] == [["group:4", "Billing"], ["group:3", "Support"]]
+    assert [r["cells"][0] for r in shown["team_rows"]] == ["Billing", "Support"]
+    assert [r["cells"][0] for r in shown["agent_rows"]] == ["agent:11"]
+    assert [(r["owner"], r["cells"][0]) for r in shown["hootdesk_agent_rows"]] == [("agent:b", "Bruno"),
+                                                                                    ("agent:z", "Zoé")]
+    assert [r["cells"][0] for r in shown["hootdesk_team_rows"]] == ["Care"]
+    assert shown["available_now"] == ["Zoé"]
 
 
 def test_feed_applies_records_and_tombstones_and_leaves_out_what_it_cannot_read():

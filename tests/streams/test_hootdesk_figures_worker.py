@@ -54,7 +54,7 @@ async def test_figures_agent_folds_changes_and_publishes_agent_and_team_figures(
     # when
     await _roll_up(worker, changes)
     # then: Ana 2 minutes cherry-picked, available since 08:30; Bob 3 minutes, the reply and
-    # the resolve; team Care (both) one conversation handled for 5 minutes
+    # the resolve; team Care (both) one conversation handled for 5 minutes; each by its name
     agents, teams = _published(worker.runtime.agent_figures_topic), _published(worker.runtime.team_figures_topic)
     ana, bob, care = agents[f"agent:{ANA}"], agents[f"agent:{BOB}"], teams["team:care"]
     assert (ana.handle_seconds, ana.cherry_pick_seconds, ana.available, ana.presence_since) == (
@@ -62,6 +62,7 @@ async def test_figures_agent_folds_changes_and_publishes_agent_and_team_figures(
     assert (bob.handle_seconds, bob.replies, bob.resolves_with_reply, bob.available) == (180, 1, 1, None)
     assert (care.conversations, care.handle_seconds, care.handled_conversations) == (1, 300, 1)
     assert set(teams) == {"team:care", "team:sales"}
+    assert (ana.owner_name, care.owner_name) == ("Ana Agent", "Customer care")  # the directory's names
 
 
 async def test_redelivered_figure_changes_end_in_the_same_figures(worker):

@@ -26,6 +26,7 @@ def test_settings_come_from_deskstream_variables_then_flags():
         ({"DESKSTREAM_STANDBY_REPLICAS": "-1"}, "DESKSTREAM_STANDBY_REPLICAS: expected 0 or more, got -1"),
         ({"DESKSTREAM_BATCH_WAIT": "0"}, "DESKSTREAM_BATCH_WAIT: expected seconds above 0, got 0.0"),
         ({"DESKSTREAM_PRODUCER_LINGER": "-1"}, "DESKSTREAM_PRODUCER_LINGER: expected seconds, 0 or more, got -1.0"),
+        ({"DESKSTREAM_EVENT_LOOP": "trio"}, "DESKSTREAM_EVENT_LOOP: expected one of uvloop, asyncio, got 'trio'"),
     ],
 )
 def test_bad_setting_names_its_variable(env, message):

@@ -12,7 +12,14 @@ from projections import directory, metrics_memo
 from projections.state import ProjectionState
 from projections.ticket_metrics import ticket_metrics
 from sinks.registry import write_exports
-from streams.processing import decode_stored_ticket, decode_ticket, decode_ticket_metrics, encode_state
+from projections.tickets import TicketSummary
+from streams.processing import (
+    decode_stored_ticket,
+    decode_ticket,
+    decode_ticket_metrics,
+    decode_ticket_summary,
+    encode_state,
+)
 from streams.replay import MemoryBudget, ReplayStats, fold
 from streams.snapshots import Stored
 from tests.projections import conversations_story
@@ -33,7 +40,8 @@ def _snapshot_state(worker, *later_reference_events) -> ProjectionState:
         parts[event.key] = directory.apply(parts.get(event.key) or directory.initial(), event)
     table = dict(worker.runtime.tickets.items())
     return ProjectionState(tickets=Stored(table, decode_ticket, int), directory_parts=parts,
-                           ticket_metrics=Stored(table, decode_ticket_metrics, int))
+                           ticket_metrics=Stored(table, decode_ticket_metrics, int),
+                           ticket_summaries=Stored(table, decode_ticket_summary, int))
 
 
 # A ticket created Monday 09:00 and solved at 11:00, under a Mon-Fri 09:00-17:00 schedule.
@@ -92,6 +100,47 @@ async def test_stored_metrics_after_a_user_made_agent_are_computed_again(worker)
     assert state.metrics_of(ticket).replies == 1
 
 
+async def test_stored_summaries_are_read_with_their_metrics_while_the_reference_data_is_unchanged(worker, monkeypatch):
+    # given
+    await _feed(worker, STORY)
+    computed = []
+    monkeypatch.setattr(metrics_memo, "ticket_metrics", lambda *args: computed.append(args))
+    state = _snapshot_state(worker)
+    # when
+    ((summary, metrics),) = state.live_ticket_summaries()
+    # then the summary is the ticket without its comments, and no metrics are computed
+    assert type(summary) is TicketSummary
+    assert (summary.ticket_id, summary.status, summary.created_at) == (1, "solved", at("03-02 09:00"))
+    assert computed == []
+    assert metrics.full_resolution_time.business == 120
+
+
+async def test_stored_summaries_after_a_schedule_change_have_their_metrics_computed_again(worker):
+    # given the ticket stored under 09:00-17:00 (120 business minutes to resolution)
+    await _feed(worker, STORY)
+    # when the schedule becomes 10:00-17:00 from before the ticket, after it was stored
+    later = schedule(intervals=weekdays(10, 17), since=at("03-01 00:00"))
+    ((summary, metrics),) = _snapshot_state(worker, later).live_ticket_summaries()
+    # then its metrics are those of the new schedule, from the whole state (comments included)
+    assert (metrics.full_resolution_time.calendar, metrics.full_resolution_time.business) == (120, 60)
+    assert metrics.reply_time.business == 30
+
+
+async def test_zendesk_csv_from_stored_summaries_is_the_csv_of_a_replay(worker, tmp_path):
+    # given the same events stored by the worker and folded in memory
+    events = [*STORY, created(at("03-03 09:00"), ticket_id=2), comment(at("03-03 09:40"), ANA, ticket_id=2)]
+    await _feed(worker, events)
+    replayed = ProjectionState()
+    replayed.fold(events)
+    request = ExportRequest(export="zendesk-csv", time_zone="Europe/Paris", as_of=at("03-04 00:00"))
+    # when
+    (stored,) = write_exports(_snapshot_state(worker), ["zendesk-csv"], request, tmp_path / "stored")
+    (folded,) = write_exports(replayed, ["zendesk-csv"], request, tmp_path / "replayed")
+    # then
+    assert stored.rows == folded.rows == 2
+    assert stored.sha256 == folded.sha256
+
+
 def test_stored_ticket_of_a_table_written_before_the_metrics_were_kept_is_read_without_them():
     # given a value as the tickets table held it before: the encoded state alone
     state = ProjectionState()
@@ -102,6 +151,9 @@ def test_stored_ticket_of_a_table_written_before_the_metrics_were_kept_is_read_w
     assert decode_ticket(old_value) == state.tickets[1]
     assert decode_ticket_metrics(old_value) is None
     assert decode_stored_ticket(old_value).metrics is None
+    summary, metrics = decode_ticket_summary(old_value)
+    assert metrics is None
+    assert (summary.ticket_id, summary.status, summary.fields) == (1, "solved", state.tickets[1].fields)
 
 
 @pytest.mark.parametrize("kept_states", [1, 10**6], ids=["on disk", "in memory"])

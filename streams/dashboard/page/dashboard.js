@@ -5,17 +5,20 @@
 
 const OWNER_COLUMNS = ["", "unsolved", "solved", "replies", "reopens", "first reply median", "first reply p90",
                        "full resolution median", "full resolution p90"];
-const HOOTDESK_COLUMNS = ["", "conversations", "first response (avg)", "handle time (avg)", "presence"];
+const HOOTDESK_COLUMNS = ["", "open", "conversations", "first response (avg)", "handle time (avg)", "presence"];
 const ZONES = ["UTC", "Europe/Paris", "Europe/London", "America/New_York", "America/Los_Angeles", "Asia/Tokyo"];
 
 const $ = (id) => document.getElementById(id);
 const query = new URLSearchParams(location.search);
 let source = null;
 
-function options(select, values, chosen) {
-  for (const value of values) {
-    if ([...select.options].some((o) => o.value === value)) continue;
-    select.add(new Option(value, value));
+// Each choice is a value, or a [value, label] pair; a label that changed is shown anew.
+function options(select, choices, chosen) {
+  for (const choice of choices) {
+    const [value, label] = Array.isArray(choice) ? choice : [choice, choice];
+    const known = [...select.options].find((o) => o.value === value);
+    if (known) known.text = label;
+    else select.add(new Option(label, value));
   }
   select.value = chosen;
 }
@@ -36,9 +39,9 @@ function figures(list, counts) {
 function table(element, columns, rows) {
   const head = document.createElement("tr");
   for (const name of columns) head.append(Object.assign(document.createElement("th"), { textContent: name }));
-  element.replaceChildren(head, ...rows.map((cells) => {
+  element.replaceChildren(head, ...rows.map(({ owner, cells }) => {
     const row = document.createElement("tr");
-    row.dataset.owner = cells[0];
+    row.dataset.owner = owner;
     for (const text of cells) row.append(Object.assign(document.createElement("td"), { textContent: text }));
     return row;
   }));
@@ -59,6 +62,7 @@ function show(view) {
   table($("agent-rows"), OWNER_COLUMNS, view.agent_rows);
   figures($("open-conversations"), view.open_conversations);
   table($("hootdesk-agent-rows"), HOOTDESK_COLUMNS, view.hootdesk_agent_rows);
+  $("available-now").textContent = view.available_now.join(", ") || "no one";
   table($("hootdesk-team-rows"), HOOTDESK_COLUMNS, view.hootdesk_team_rows);
 }
 
