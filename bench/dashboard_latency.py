@@ -27,7 +27,7 @@ from streams.dashboard.view import percentile
 from streams.topics import bootstrap, ensure_topics, input_topic
 from tests import kafka_broker
 from tests.integration.test_dashboard import CHROMIUM, CHROMIUM_FLAGS
-from tests.integration.worker_harness import WorkerProcess, isolated_settings
+from tests.integration.worker_harness import WorkerProcess, isolated_settings, read_to_end
 
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
 SHOWN = 60_000  # ms: the page's first figures (a worker's first start) or one change, at most
@@ -46,30 +46,17 @@ def new_ticket(number: int) -> TicketCreated:
                          assignee_id=101)
 
 
-async def produced_at(settings, topic: str, keys: set[bytes]) -> dict[bytes, int]:
+def produced_at(settings, topic: str) -> dict[bytes, int]:
     """The Kafka timestamp (ms) of the first record of each key on `topic`."""
-    from aiokafka import AIOKafkaConsumer, TopicPartition
-
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap(settings), enable_auto_commit=False)
-    await consumer.start()
-    try:
-        partitions = [TopicPartition(topic, p) for p in range(settings.partitions)]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        first: dict[bytes, int] = {}
-        while [p for p in partitions if await consumer.position(p) < ends[p]]:
-            for messages in (await consumer.getmany(timeout_ms=1000)).values():
-                for message in messages:
-                    if message.key in keys:
-                        first.setdefault(message.key, message.timestamp)
-        return first
-    finally:
-        await consumer.stop()
+    first: dict[bytes, int] = {}
+    for message in read_to_end(settings, topic):
+        first.setdefault(message.key, message.timestamp)
+    return first
 
 
-async def measure(settings, changes: int) -> tuple[list[int], list[int]]:
-    """Each change's latency in ms from the downstream record, and from the input event."""
+async def measure(settings, changes: int) -> tuple[dict[int, int], dict[int, int]]:
+    """When the page showed each backlog total, and when each change's input event was sent
+    (ms since the epoch)."""
     from aiokafka import AIOKafkaProducer
     from playwright.async_api import async_playwright
 
@@ -105,9 +92,7 @@ async def measure(settings, changes: int) -> tuple[list[int], list[int]]:
             await browser.close()
     finally:
         await producer.stop()
-    sent = await produced_at(settings, settings.ticket_metrics_topic, {str(n).encode() for n in range(1, changes + 1)})
-    numbers = range(1, changes + 1)
-    return [shown[n + 1] - sent[str(n).encode()] for n in numbers], [shown[n + 1] - inputs[n] for n in numbers]
+    return shown, inputs
 
 
 async def open_once_served(page, url: str) -> None:
@@ -137,12 +122,16 @@ def main() -> None:
             settings = isolated_settings(broker.broker_url, Path(folder))
             worker = WorkerProcess(settings, Path(folder) / "worker.log").start()
             try:
-                latencies, end_to_end = asyncio.run(measure(settings, args.changes))
+                shown, inputs = asyncio.run(measure(settings, args.changes))
+                sent = produced_at(settings, settings.ticket_metrics_topic)
             finally:
                 worker.stop()
     finally:
         if not args.bootstrap:
             broker.stop()
+    numbers = range(1, args.changes + 1)
+    latencies = [shown[n + 1] - sent[str(n).encode()] for n in numbers]
+    end_to_end = [shown[n + 1] - inputs[n] for n in numbers]
     print(f"{len(latencies)} changes (nearest-rank percentiles)")
     for what, values in (("downstream record produced -> number changed on the page", latencies),
                          ("input event sent -> number changed on the page", end_to_end)):

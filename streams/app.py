@@ -12,7 +12,13 @@ from streams.faust_config import app_options
 from streams.producer import App
 from streams.rebalance import SeekFirstTableManager
 from streams.settings import Settings
-from streams.topics import snapshot_answers_topic, snapshot_parts_topic, topic_specs
+from streams.topics import (
+    figure_changes_topic,
+    rollup_changes_topic,
+    snapshot_answers_topic,
+    snapshot_parts_topic,
+    topic_specs,
+)
 
 RAW = {"key_type": bytes, "value_type": bytes, "key_serializer": "raw", "value_serializer": "raw"}
 
@@ -54,16 +60,11 @@ class Runtime:
         self.snapshot_parts_topic = topic(snapshot_parts_topic(settings))
         self.snapshot_answers_topic = topic(snapshot_answers_topic(settings))
         # Ticket contributions re-keyed by owner (agent or group): the group_by step
-        # that brings every ticket of one owner to the owner's rollup partition. Faust's
-        # own topic, which the worker creates.
-        self.rollup_changes_topic = self.app.topic(
-            f"{settings.app_id}-rollup-changes", partitions=partitions, internal=True, **RAW
-        )
+        # that brings every ticket of one owner to the owner's rollup partition.
+        self.rollup_changes_topic = topic(rollup_changes_topic(settings))
         # Conversation contributions and presence re-keyed by Hootdesk owner (agent:ID,
         # team:ID), the same step for the Hootdesk figures.
-        self.figure_changes_topic = self.app.topic(
-            f"{settings.app_id}-hootdesk-figure-changes", partitions=partitions, internal=True, **RAW
-        )
+        self.figure_changes_topic = topic(figure_changes_topic(settings))
 
         def table(name: str, help: str):
             """A table of msgpack-encoded states by string key, partitioned as the input topics."""

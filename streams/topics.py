@@ -39,8 +39,33 @@ def snapshot_answers_topic(settings: Settings) -> str:
     return f"{settings.app_id}-snapshot-answers"
 
 
+def rollup_changes_topic(settings: Settings) -> str:
+    """Ticket contributions re-keyed by owner (agent or group), for the rollups table."""
+    return f"{settings.app_id}-rollup-changes"
+
+
+def figure_changes_topic(settings: Settings) -> str:
+    """Conversation contributions and presence re-keyed by Hootdesk owner, for its figures."""
+    return f"{settings.app_id}-hootdesk-figure-changes"
+
+
+# The worker's tables (streams.app), each with its changelog, named as Faust names it.
+TABLES = ("tickets", "directory", "rollups", "conversations", "people", "presence", "hootdesk_figures")
+
+
+def changelog_topic(settings: Settings, table: str) -> str:
+    return f"{settings.app_id}-{table}-changelog"
+
+
 def topic_specs(settings: Settings) -> dict[str, tuple[int, dict[str, str]]]:
-    """Every topic deskstream reads or writes outside Faust's own: name -> (partitions, config)."""
+    """Every topic deskstream reads or writes, the ones Faust would create at start-up too
+    (re-keyed streams, table changelogs): name -> (partitions, config).
+
+    A topic Faust creates as a worker starts can be in that worker's consumer metadata
+    with no partition yet; a table whose changelog or source reads 0 partitions there fails
+    the worker with PartitionsMismatch (faust/tables/base.py, `_verify_source_topic_partitions`).
+    Created beforehand by `ensure_topics`, every topic is whole when the worker first looks.
+    """
     compacted = {"cleanup.policy": "compact"}
     return {
         settings.ticket_topic: (settings.partitions, {}),
@@ -57,6 +82,9 @@ def topic_specs(settings: Settings) -> dict[str, tuple[int, dict[str, str]]]:
         settings.team_figures_topic: (settings.partitions, compacted),
         snapshot_parts_topic(settings): (settings.partitions, SNAPSHOT_RETENTION),
         snapshot_answers_topic(settings): (1, SNAPSHOT_RETENTION),
+        rollup_changes_topic(settings): (settings.partitions, {}),
+        figure_changes_topic(settings): (settings.partitions, {}),
+        **{changelog_topic(settings, table): (settings.partitions, compacted) for table in TABLES},
     }
 
 

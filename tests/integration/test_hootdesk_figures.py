@@ -1,5 +1,4 @@
 """The Hootdesk agent and team figures on the real broker equal the projection of a replay."""
-import asyncio
 from pathlib import Path
 
 import pytest
@@ -9,8 +8,8 @@ from events.log import read_log, write_log
 from projections.hootdesk_directory import HOOTDESK_REFERENCE_TYPES
 from projections.hootdesk_figures import all_figures, figures, owner_name
 from projections.state import ProjectionState
-from streams.topics import CONVERSATION_SIDE, bootstrap
-from tests.integration.worker_harness import consumed, deskstream, wait_for
+from streams.topics import CONVERSATION_SIDE
+from tests.integration.worker_harness import consumed, deskstream, latest_records, wait_for
 
 pytestmark = pytest.mark.kafka
 EXAMPLE = Path(__file__).parents[2] / "examples" / "events.ndjson"
@@ -53,24 +52,4 @@ def _all_consumed(settings) -> bool:
 
 def _latest(settings, topic: str) -> dict[str, HootdeskFigures]:
     """The latest record of each key on `topic`, read from its start to its end now."""
-    return asyncio.run(_read_to_end(settings, topic))
-
-
-async def _read_to_end(settings, topic: str) -> dict[str, HootdeskFigures]:
-    from aiokafka import AIOKafkaConsumer, TopicPartition
-
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap(settings), enable_auto_commit=False)
-    await consumer.start()
-    try:
-        partitions = [TopicPartition(topic, p) for p in range(settings.partitions)]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        latest = {}
-        while [p for p in partitions if await consumer.position(p) < ends[p]]:
-            for messages in (await consumer.getmany(timeout_ms=1000)).values():
-                for message in messages:
-                    latest[message.key.decode()] = HOOTDESK_FIGURES.decode(message.value)
-        return latest
-    finally:
-        await consumer.stop()
+    return {key.decode(): HOOTDESK_FIGURES.decode(value) for key, (_, value) in latest_records(settings, topic).items()}
