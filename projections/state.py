@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from datetime import datetime
 from functools import cached_property
+from itertools import chain
 from typing import NamedTuple
 
 from events import AccountEvent, ConversationEvent, Event, TicketEvent
@@ -225,13 +226,11 @@ class ProjectionState:
         back from its store.
         """
         self.settle()
-        times = [self._folded_until]
+        times = [self._folded_until, self.account.last_change(), hootdesk_directory.last_change(self.hootdesk_parts)]
         if self._states_given:
-            times += [t.updated_at for t in self.tickets.values()]
-            times += [c.updated_at for c in self.conversations.values()]
-            times += [p.updated_at for p in self.presence.values()]
-        times.append(self.account.last_change())
-        times.append(hootdesk_directory.last_change(self.hootdesk_parts))
+            # One state at a time: a list of every state's time would grow with the store.
+            given = (self.tickets, self.conversations, self.presence)
+            times = chain(times, (state.updated_at for states in given for state in states.values()))
         return max((t for t in times if t is not None), default=None)
 
     def live_tickets(self) -> Iterator[TicketState]:

@@ -129,6 +129,17 @@ def test_projection_state_folds_presence_by_agent_and_dates_the_snapshot_by_it()
     assert state.last_event_at() == t("18:00:00")
 
 
+def test_last_event_at_given_states_latest_of_any():
+    # given: presence states folded elsewhere (a worker's tables), Bob's latest change last of all
+    folded = ProjectionState()
+    folded.fold([available(t("09:00:00"), ANA), away(t("18:00:00"), BOB), available(t("10:00:00"), ANA)])
+    state = ProjectionState(presence=dict(folded.presence))
+    # when
+    as_of = state.last_event_at()
+    # then
+    assert as_of == t("18:00:00")
+
+
 @st.composite
 def days(draw):
     """1-15 presence changes of Ana from 09:00, each 0 s (the same instant) to an hour apart."""
