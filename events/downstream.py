@@ -129,6 +129,7 @@ class HootdeskFigures(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     # Added for the dashboard (defaults keep older records readable).
     open_conversations: int = 0  # of `conversations`, those New or Pending now
     owner_name: str | None = None  # the agent's or team's name when the figures changed; None: unknown
+    team_ids: tuple[str, ...] = ()  # an agent's teams when the figures changed (a team's: empty)
 
 
 class AvroCodec:
@@ -138,10 +139,12 @@ class AvroCodec:
         self.cls = cls
         self.schema = record_schema(cls, namespace=NAMESPACE)
         self._parsed = fastavro.parse_schema(self.schema)
-        # Fields with a default were added later (at the end); a record written before them
-        # is read with the schema it was written with, and gets their defaults.
-        first = {**self.schema, "fields": [f for f in self.schema["fields"] if "default" not in f]}
-        self._first = fastavro.parse_schema(first) if first["fields"] != self.schema["fields"] else None
+        # Fields with a default were added later (at the end), a few at a time; a record written
+        # before some of them is read with the schema it was written with, and gets their defaults.
+        fields = self.schema["fields"]
+        first = next((i for i, f in enumerate(fields) if "default" in f), len(fields))
+        self._earlier = [fastavro.parse_schema({**self.schema, "fields": fields[:end]})
+                         for end in range(len(fields) - 1, first - 1, -1)]  # the longest first
 
     def encode(self, value: msgspec.Struct) -> bytes:
         buffer = io.BytesIO()
@@ -151,11 +154,18 @@ class AvroCodec:
     def decode(self, data: bytes) -> msgspec.Struct:
         try:
             fields = fastavro.schemaless_reader(io.BytesIO(data), self._parsed)
-        except EOFError:  # written before the added fields
-            if self._first is None:
-                raise
-            fields = fastavro.schemaless_reader(io.BytesIO(data), self._first, self._parsed)
+        except EOFError:  # written before some added fields
+            fields = self._read_older(data)
         return msgspec.convert(fields, self.cls)
+
+    def _read_older(self, data: bytes) -> dict:
+        # A schema longer than the one that wrote the record runs out of its bytes.
+        for writer in self._earlier:
+            try:
+                return fastavro.schemaless_reader(io.BytesIO(data), writer, self._parsed)
+            except EOFError:
+                continue
+        raise EOFError(f"a {self.cls.__name__} record shorter than its first schema")
 
 
 TICKET_METRICS = AvroCodec(TicketMetrics)

@@ -111,8 +111,15 @@ def owner_name(owner: str, people: People) -> str | None:
     return None if found is None else found.name
 
 
-def figures(owner: str, state: FiguresState, name: str | None = None) -> HootdeskFigures:
-    """The owner's figures, as published, with its name when known."""
+def team_ids(owner: str, people: People) -> tuple[str, ...]:
+    """An agent's teams in the directory (none for a team, or an agent it does not know)."""
+    found = people.agent(owner.removeprefix(AGENT)) if owner.startswith(AGENT) else None
+    return () if found is None else found.team_ids
+
+
+def figures(owner: str, state: FiguresState, name: str | None = None,
+            teams: tuple[str, ...] = ()) -> HootdeskFigures:
+    """The owner's figures, as published, with its name and an agent's teams when known."""
     tally, presence = _total(state.conversations.values()), state.presence
     one, two, three, four, five = tally.csat
     return HootdeskFigures(
@@ -139,6 +146,7 @@ def figures(owner: str, state: FiguresState, name: str | None = None) -> Hootdes
         presence_since=None if presence is None else presence.since,
         open_conversations=len(tally.open_conversations),
         owner_name=name,
+        team_ids=teams,
     )
 
 

@@ -62,8 +62,8 @@ def send_figure_changes(runtime, conversations: list[tuple[ConversationState, Co
 
 async def roll_up_figures(runtime, batch: Sequence[EventT], people: People) -> None:
     """Fold a batch of owner changes into the owners' figures, and publish the figures of
-    each owner they changed, named as `people` knows them now; stored once delivered
-    (streams.folded)."""
+    each owner they changed, named (and an agent's teams given) as `people` knows them now;
+    stored once delivered (streams.folded)."""
     told: dict[str, dict[str, Tally | None]] = {}
     present: dict[str, Presence] = {}
     last: dict[str, EventT] = {}
@@ -83,7 +83,8 @@ async def roll_up_figures(runtime, batch: Sequence[EventT], people: People) -> N
             continue
         folded.stage(runtime.hootdesk_figures, owner, last[owner], after)
         topic = runtime.agent_figures_topic if owner.startswith(AGENT) else runtime.team_figures_topic
-        published = figures_fold.figures(owner, after, figures_fold.owner_name(owner, people))
+        published = figures_fold.figures(owner, after, figures_fold.owner_name(owner, people),
+                                         figures_fold.team_ids(owner, people))
         topic.send_soon(key=owner.encode(), value=HOOTDESK_FIGURES.encode(published))
     await delivered(runtime.app)
     folded.store()

@@ -2,7 +2,8 @@
 
 `DashboardState` keeps the latest record of each key of the downstream topics (a tombstone
 removes it), as a compacted topic read from its start gives them. `view` turns it into the
-page's figures for one time zone and one Zendesk team (group); the page only places them.
+page's figures for one time zone and one team, a Zendesk group or a Hootdesk team; the page
+only places them.
 
 The dashboard's "now" is the latest time the records carry, not the wall clock: the page
 of a log replayed later shows that log's day, and two workers show the same figures
@@ -24,7 +25,7 @@ BACKLOG_HOURS = 12  # the chart's span, one point an hour
 REPLY_BUCKETS = ((15, "< 15 min"), (60, "15-60 min"), (240, "1-4 h"), (480, "4-8 h"), (1440, "8-24 h"),
                  (None, "24 h +"))
 KINDS = ("tickets", "conversations", "rollups", "figures")
-GROUP, AGENT = "group:", "agent:"
+GROUP, AGENT, TEAM = "group:", "agent:", "team:"  # Zendesk group, agent of either desk, Hootdesk team
 
 
 class DashboardState:
@@ -111,16 +112,48 @@ def hootdesk_row(figures: HootdeskFigures, zone: ZoneInfo) -> dict:
                                presence(figures, zone)])
 
 
+def hootdesk_teams(figures: dict[str, HootdeskFigures]) -> list[list[str]]:
+    """Every Hootdesk team the records name, as [key, name shown]: the teams with figures and
+    the teams an agent's figures say it is in (shown by key while the team has none)."""
+    keys = {o for o in figures if o.startswith(TEAM)} | {TEAM + t for f in figures.values() for t in f.team_ids}
+    shown = [[key, named(figures[key]) if key in figures else key] for key in keys]
+    return sorted(shown, key=lambda choice: (choice[1].casefold(), choice[0]))
+
+
+def hootdesk_side(state: DashboardState, zone: ZoneInfo, team: str | None) -> dict:
+    """The Hootdesk part of the view; `team` ("team:ID") narrows it to that team and the
+    agents whose figures name it."""
+    figures: dict[str, HootdeskFigures] = state.records["figures"]
+    agents = [o for o in by_name(figures, AGENT) if team is None or team.removeprefix(TEAM) in figures[o].team_ids]
+    teams = [o for o in by_name(figures, TEAM) if team is None or o == team]
+    if team is None:
+        conversations: list[ConversationMetrics] = list(state.records["conversations"].values())
+        open_now = {s: n for s in sorted({c.status for c in conversations} - {"Resolved"})
+                    if (n := sum(c.status == s for c in conversations))}
+    else:  # a conversation's record names no agent: the team's own count, New and Pending together
+        open_now = {"open": figures[team].open_conversations if team in figures else 0}
+    return {
+        "hootdesk_teams": hootdesk_teams(figures),
+        "open_conversations": open_now,
+        "hootdesk_agent_rows": [hootdesk_row(figures[o], zone) for o in agents],
+        "available_now": [named(figures[o]) for o in agents if figures[o].available],
+        "hootdesk_team_rows": [hootdesk_row(figures[o], zone) for o in teams],
+    }
+
+
 def view(state: DashboardState, time_zone: str = "UTC", team: str | None = None) -> dict:
-    """Everything the page shows, as JSON-ready values; `team` ("group:ID") narrows the
-    ticket side to that group's tickets and the agents holding them."""
+    """Everything the page shows, as JSON-ready values. `team` chooses one desk's team: a
+    Zendesk group ("group:ID") narrows the ticket side to that group's tickets and the agents
+    holding them, a Hootdesk team ("team:ID") the Hootdesk side to it and its agents; the
+    other desk's side is not shown (`sides`)."""
     zone = ZoneInfo(time_zone)
     now = state.now()
+    group = team if team and team.startswith(GROUP) else None
+    hootdesk_team = team if team and team.startswith(TEAM) else None
+    sides = [side for side, chosen in (("zendesk", group), ("hootdesk", hootdesk_team)) if team is None or chosen]
     everything: list[TicketMetrics] = list(state.records["tickets"].values())
-    tickets = [t for t in everything if team is None or f"{GROUP}{t.group_id}" == team]
+    tickets = [t for t in everything if group is None or f"{GROUP}{t.group_id}" == group]
     rollups: dict[str, Rollup] = state.records["rollups"]
-    figures: dict[str, HootdeskFigures] = state.records["figures"]
-    conversations: list[ConversationMetrics] = list(state.records["conversations"].values())
 
     today = now.astimezone(zone).date() if now else None
     updated_today = [t for t in tickets if t.updated_at.astimezone(zone).date() == today]
@@ -139,15 +172,14 @@ def view(state: DashboardState, time_zone: str = "UTC", team: str | None = None)
 
     def shown(owner: str) -> bool:
         rollup = rollups[owner]
-        return rollup.unsolved_tickets + rollup.solved_tickets > 0 and (team is None or bool(held_by(owner)))
+        return rollup.unsolved_tickets + rollup.solved_tickets > 0 and (group is None or bool(held_by(owner)))
 
     teams, agents = by_name(rollups, GROUP), by_name(rollups, AGENT)
-    hootdesk_agents = by_name(figures, AGENT)
-    hootdesk_teams = [o for o in by_name(figures, "") if not o.startswith(AGENT)]
     return {
         "now": now.astimezone(zone).strftime("%Y-%m-%d %H:%M") if now else "–",
         "time_zone": time_zone,
         "team": team or "",
+        "sides": sides,
         "teams": [[o, named(rollups[o])] for o in teams],
         "today": {"date": today.isoformat() if today else "–",
                   "by_status": {s: sum(t.status == s for t in updated_today) for s in STATUSES}},
@@ -155,11 +187,7 @@ def view(state: DashboardState, time_zone: str = "UTC", team: str | None = None)
                     "median_age": hours(percentile(ages, 0.5)), "oldest_age": hours(max(ages, default=None))},
         "backlog_chart": line_chart([(clock(at, zone), sum(in_backlog_at(t, at) for t in tickets)) for at in points]),
         "reply_chart": bar_chart([(label, count) for (_, label), count in zip(REPLY_BUCKETS, buckets)]),
-        "team_rows": [owner_row(o, rollups[o], held_by(o)) for o in teams if shown(o) and (team is None or o == team)],
+        "team_rows": [owner_row(o, rollups[o], held_by(o)) for o in teams if shown(o) and group in (None, o)],
         "agent_rows": [owner_row(o, rollups[o], held_by(o)) for o in agents if shown(o)],
-        "open_conversations": {s: n for s in sorted({c.status for c in conversations} - {"Resolved"})
-                               if (n := sum(c.status == s for c in conversations))},
-        "hootdesk_agent_rows": [hootdesk_row(figures[o], zone) for o in hootdesk_agents],
-        "available_now": [named(figures[o]) for o in hootdesk_agents if figures[o].available],
-        "hootdesk_team_rows": [hootdesk_row(figures[o], zone) for o in hootdesk_teams],
+        **hootdesk_side(state, zone, hootdesk_team),
     }

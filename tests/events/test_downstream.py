@@ -89,3 +89,19 @@ def test_figures_and_rollups_written_before_the_names_and_open_count_read_with_t
     assert old_rollup == msgspec.structs.replace(rollup, owner_name=None)
     assert (HOOTDESK_FIGURES.decode(HOOTDESK_FIGURES.encode(figures)), ROLLUP.decode(ROLLUP.encode(rollup))) == (
         figures, rollup)
+
+
+def test_figures_written_before_the_agent_teams_keep_their_name_and_open_count():
+    # given an agent's figures written with its name and open count, before `team_ids` existed
+    figures = HootdeskFigures(
+        owner="agent:a1", conversations=3, first_reply_at=None, replies=4, contacts_helped=2, resolves_with_reply=1,
+        resolves_without_reply=0, first_response_seconds=180, first_responses=2, resolution_seconds=0, resolutions=0,
+        handle_seconds=0, handled_conversations=0, no_reply_seconds=0, cherry_pick_seconds=0, tags_added=0,
+        topics_added=0, csat_score_1=0, csat_score_2=0, csat_score_3=0, csat_score_4=0, csat_score_5=0,
+        available=True, away_state=None, presence_since=None, open_conversations=1, owner_name="Léa",
+        team_ids=("chat",))
+    # when
+    old = HOOTDESK_FIGURES.decode(_written_without(HOOTDESK_FIGURES, figures, ("team_ids",)))
+    # then: only the field it was written without takes its default
+    assert old == msgspec.structs.replace(figures, team_ids=())
+    assert HOOTDESK_FIGURES.decode(HOOTDESK_FIGURES.encode(figures)) == figures

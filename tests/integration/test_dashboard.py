@@ -10,7 +10,16 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from tests.integration.worker_harness import WorkerProcess, consumed, deskstream, isolated_settings, wait_for
+from tests.integration.worker_harness import (
+    WorkerProcess,
+    another_worker,
+    consumed,
+    deskstream,
+    input_partitions_by_member,
+    isolated_settings,
+    latest_records,
+    wait_for,
+)
 
 pytestmark = pytest.mark.kafka
 CHROMIUM = Path("/usr/bin/chromium")
@@ -28,6 +37,7 @@ def ticket_event(kind: str, ticket_id: int, at: str, number: int, **fields) -> d
 
 
 def created(ticket_id: int, at: str, status: str) -> dict:
+    """Ticket `ticket_id` of group 21, assigned to agent 101."""
     return ticket_event("TicketCreated", ticket_id, at, 1, requester_id=9000 + ticket_id, submitter_id=9000 + ticket_id,
                         status=status, group_id=21, assignee_id=101)
 
@@ -108,6 +118,17 @@ def test_dashboard_figures_follow_the_events_and_survive_a_worker_restart(kafka_
         expect(page.locator("#available-now")).to_have_text("Léa Martin")
         expect(page.locator("#team")).to_contain_text("Tier 1")
 
+        # when the Hootdesk team Chat is chosen
+        expect(page.locator('#hootdesk-teams option[value="team:chat"]')).to_have_text("Chat", timeout=LIVE)
+        page.select_option("#team", "team:chat")
+        # then only the Hootdesk side shows, with Chat's agent Léa; then all teams again
+        expect(page.locator('#hootdesk-team-rows tr[data-owner="team:chat"] td').nth(1)).to_have_text("1",
+                                                                                                      timeout=LIVE)
+        expect(page.locator('#hootdesk-agent-rows tr[data-owner="agent:a-1"]')).to_be_visible()
+        expect(page.locator("#backlog-total")).to_be_hidden()
+        page.select_option("#team", "")
+        expect(page.locator("#backlog-total")).to_be_visible(timeout=LIVE)
+
         # when ticket 1 is solved at 11:00, two hours after its creation
         produce(settings, tmp_path, "solve", ticket_event("TicketStatusChanged", 1, "2026-03-02T11:00:00Z", 2,
                                                           status="solved", previous_status="new"))
@@ -134,6 +155,54 @@ def test_dashboard_figures_follow_the_events_and_survive_a_worker_restart(kafka_
         worker.stop()
 
 
+# Six tickets of group 21 over the three input partitions (0: 1 and 5, 1: 4 and 6, 2: 2 and 3),
+# created an hour apart from 08:00: at 13:00 their ages are 5 to 0 hours.
+SPREAD = [created(ticket_id, f"2026-03-02T{7 + ticket_id:02d}:00:00Z", status)
+          for ticket_id, status in enumerate(("new", "open", "pending", "hold", "new", "open"), start=1)]
+
+
+def test_each_worker_page_shows_every_ticket_whichever_worker_folded_it(kafka_broker, tmp_path, browser):
+    from playwright.sync_api import expect
+
+    settings = msgspec.structs.replace(isolated_settings(kafka_broker.broker_url, tmp_path), web_token=TOKEN)
+    first = WorkerProcess(settings, tmp_path / "worker.log").start()
+    second = another_worker(settings, tmp_path, "second").start()
+    try:
+        # given two workers of one group, each holding some input partitions
+        held = wait_for(lambda: _in_thread(_each_holds_some, settings), "both workers to hold input partitions",
+                        second)
+        # when six tickets come, over every partition, and both have folded them
+        produce(settings, tmp_path, "spread", *SPREAD)
+        wait_for(lambda: _committed(settings) == len(SPREAD), "the workers to fold the tickets", second)
+        partition_of = {int(key): partition for key, (partition, _) in
+                        _in_thread(latest_records, settings, settings.ticket_topic).items()}
+        assert all(any(partition_of[t] in partitions for t in partition_of) for partitions in held), (
+            f"a worker folded no ticket: partitions {held}, tickets {partition_of}")
+        pages = [browser.new_page() for _ in (first, second)]
+        for page, worker in zip(pages, (first, second)):
+            _open_once_served(page, f"http://127.0.0.1:{worker.settings.web_port}/?token={TOKEN}&timezone=UTC")
+        # then each worker's page shows all six, those of the other worker's partitions too
+        for page in pages:
+            expect(page.locator("#backlog-total")).to_have_text("6", timeout=LIVE)
+            for status, count in (("new", "2"), ("open", "2"), ("pending", "1"), ("hold", "1")):
+                expect(page.locator(f"#backlog-{status}")).to_have_text(count)
+            expect(page.locator("#now")).to_have_text("2026-03-02 13:00 (UTC)")
+            expect(page.locator("#backlog-median-age")).to_have_text("2.0 h")  # nearest rank: the 3rd of 6
+            expect(page.locator("#backlog-oldest-age")).to_have_text("5.0 h")
+            expect(page.locator('#team-rows tr[data-owner="group:21"] td').nth(1)).to_have_text("6", timeout=LIVE)
+            expect(page.locator('#agent-rows tr[data-owner="agent:101"] td').nth(1)).to_have_text("6", timeout=LIVE)
+        # and the same figures everywhere
+        assert pages[0].inner_text("main") == pages[1].inner_text("main")
+    finally:
+        second.stop()
+        first.stop()
+
+
+def _each_holds_some(settings) -> list[set[int]] | None:
+    held = input_partitions_by_member(settings)
+    return held if len(held) == 2 and all(held) else None
+
+
 def _open_once_served(page, url: str, deadline: float = STARTED / 1000) -> None:
     """Open the page as soon as the worker's web server answers (it starts with the worker)."""
     from playwright.sync_api import Error
@@ -149,10 +218,15 @@ def _open_once_served(page, url: str, deadline: float = STARTED / 1000) -> None:
         time.sleep(0.5)  # a polling interval while the server starts
 
 
-def _committed(settings) -> int:
-    """Input events the worker has committed; in a thread of its own, as Playwright's loop runs in this one."""
+def _in_thread(function, *args):
+    """`function(*args)` in a thread of its own: it runs an asyncio loop, and Playwright's runs in this one."""
     with ThreadPoolExecutor(1) as thread:
-        return thread.submit(consumed, settings).result()[0]
+        return thread.submit(function, *args).result()
+
+
+def _committed(settings) -> int:
+    """Input events the workers have committed."""
+    return _in_thread(consumed, settings)[0]
 
 
 def _status(url: str) -> int:

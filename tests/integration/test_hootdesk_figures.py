@@ -6,7 +6,7 @@ import pytest
 from events.downstream import HOOTDESK_FIGURES, HootdeskFigures
 from events.log import read_log, write_log
 from projections.hootdesk_directory import HOOTDESK_REFERENCE_TYPES
-from projections.hootdesk_figures import all_figures, figures, owner_name
+from projections.hootdesk_figures import all_figures, figures, owner_name, team_ids
 from projections.state import ProjectionState
 from streams.topics import CONVERSATION_SIDE
 from tests.integration.worker_harness import consumed, deskstream, latest_records, wait_for
@@ -32,6 +32,7 @@ def test_agent_and_team_figures_on_their_topics_equal_the_replayed_projection(ru
     # then the latest figures of the agent and of her team are those a replay projects
     expected = _replayed(events)
     assert expected[AGENT].replies > 0 and expected[AGENT].available is not None
+    assert expected[AGENT].team_ids == ("team-care",)
     wait_for(lambda: _latest(settings, settings.agent_figures_topic).get(AGENT) == expected[AGENT],
              f"the figures of {AGENT} on {settings.agent_figures_topic}", worker)
     wait_for(lambda: _latest(settings, settings.team_figures_topic).get(TEAM) == expected[TEAM],
@@ -42,7 +43,8 @@ def _replayed(events) -> dict[str, HootdeskFigures]:
     state = ProjectionState()
     state.fold(events)
     found = all_figures(state.live_conversations(), state.presence.values(), state.people)
-    return {owner: figures(owner, found[owner], owner_name(owner, state.people)) for owner in (AGENT, TEAM)}
+    return {owner: figures(owner, found[owner], owner_name(owner, state.people), team_ids(owner, state.people))
+            for owner in (AGENT, TEAM)}
 
 
 def _all_consumed(settings) -> bool:

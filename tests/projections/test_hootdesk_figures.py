@@ -127,6 +127,17 @@ def test_figures_carry_the_owner_name_the_directory_gives():
     assert figures("team:care", figures_fold.initial(), "Customer care").owner_name == "Customer care"
 
 
+def test_agent_figures_carry_the_agent_teams_the_directory_gives():
+    # given the directory of Bob (teams Sales and Care)
+    who = people()
+    # when
+    teams = [figures_fold.team_ids(owner, who) for owner in ("agent:agent-bob", "team:care", "agent:agent-zoe")]
+    # then: a team, and an agent the directory does not know, have none
+    assert teams == [("sales", "care"), (), ()]
+    assert figures("agent:agent-bob", figures_fold.initial(), "Bob Agent", ("sales", "care")).team_ids == (
+        "sales", "care")
+
+
 def test_virtual_agent_resolving_a_rated_conversation_gets_no_agent_figures():
     # given Hoot (a virtual agent) resolving conv-5 at 13:01, and Noah rating it 1 at 13:05
     c = "conv-5"

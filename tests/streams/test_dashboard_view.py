@@ -33,7 +33,8 @@ def rollup(owner: str, unsolved: int, solved: int, replies: int = 0, reopens: in
 
 
 def hootdesk(owner: str, *, name: str | None = None, available: bool | None = None, open_conversations: int = 0,
-             away_state: str | None = None, since: datetime | None = None) -> HootdeskFigures:
+             away_state: str | None = None, since: datetime | None = None, teams: tuple[str, ...] = ()
+             ) -> HootdeskFigures:
     """An owner's figures: three conversations, two first responses (60 s and 120 s)."""
     return HootdeskFigures(
         owner=owner, conversations=3, first_reply_at=None, replies=4, contacts_helped=2, resolves_with_reply=1,
@@ -41,7 +42,7 @@ def hootdesk(owner: str, *, name: str | None = None, available: bool | None = No
         handle_seconds=0, handled_conversations=0, no_reply_seconds=0, cherry_pick_seconds=0, tags_added=0,
         topics_added=0, csat_score_1=0, csat_score_2=0, csat_score_3=0, csat_score_4=0, csat_score_5=0,
         available=available, away_state=away_state, presence_since=since, open_conversations=open_conversations,
-        owner_name=name)
+        owner_name=name, team_ids=teams)
 
 
 def state_of(*records) -> DashboardState:
@@ -109,6 +110,51 @@ def test_team_selection_keeps_the_group_tickets_and_the_agents_holding_them():
     assert [row["owner"] for row in shown["team_rows"]] == ["group:4"]
     assert [row["owner"] for row in shown["agent_rows"]] == ["agent:12"]
     assert shown["backlog"]["by_status"] == {"new": 1, "open": 0, "pending": 0, "hold": 0}
+    assert shown["sides"] == ["zendesk"]
+
+
+def test_hootdesk_team_selection_keeps_the_team_and_the_agents_its_figures_name():
+    # given team Chat (two open conversations) with Léa and Marc, Marc also in Email, Zoé in
+    # Email only, and Léa and Zoé available; team "phone" is known only from Zoé's record
+    state = state_of(hootdesk("team:chat", name="Chat", open_conversations=2),
+                     hootdesk("team:email", name="Email", open_conversations=5),
+                     hootdesk("agent:lea", name="Léa", available=True, teams=("chat",)),
+                     hootdesk("agent:marc", name="Marc", available=False, teams=("email", "chat")),
+                     hootdesk("agent:zoe", name="Zoé", available=True, teams=("email", "phone")),
+                     rollup("group:3", 1, 0, name="Support"), ticket(1, "open", NOON, group=3))
+    # when
+    shown = view(state, team="team:chat")
+    # then: only the Hootdesk side, narrowed to Chat
+    assert shown["sides"] == ["hootdesk"]
+    assert [r["owner"] for r in shown["hootdesk_agent_rows"]] == ["agent:lea", "agent:marc"]
+    assert [r["owner"] for r in shown["hootdesk_team_rows"]] == ["team:chat"]
+    assert shown["available_now"] == ["Léa"]
+    assert shown["open_conversations"] == {"open": 2}
+    # and both desks' teams are offered, by name
+    assert shown["teams"] == [["group:3", "Support"]]
+    assert shown["hootdesk_teams"] == [["team:chat", "Chat"], ["team:email", "Email"], ["team:phone", "team:phone"]]
+
+
+def test_no_team_chosen_shows_both_sides_whole():
+    # given a Hootdesk agent in team Chat and one in no team, and a Zendesk group
+    state = state_of(hootdesk("agent:lea", name="Léa", teams=("chat",)), hootdesk("agent:ali", name="Ali"),
+                     rollup("group:3", 1, 0), ticket(1, "open", NOON, group=3))
+    # when
+    shown = view(state)
+    # then
+    assert shown["sides"] == ["zendesk", "hootdesk"]
+    assert [r["owner"] for r in shown["hootdesk_agent_rows"]] == ["agent:ali", "agent:lea"]
+    assert shown["hootdesk_teams"] == [["team:chat", "team:chat"]]
+
+
+def test_hootdesk_team_without_figures_yet_shows_no_open_conversations():
+    # given Léa in team Chat, which has no figures of its own yet
+    state = state_of(hootdesk("agent:lea", name="Léa", available=True, teams=("chat",)))
+    # when
+    shown = view(state, team="team:chat")
+    # then
+    assert shown["open_conversations"] == {"open": 0}
+    assert shown["hootdesk_team_rows"] == [] and shown["available_now"] == ["Léa"]
 
 
 def test_backlog_chart_counts_the_tickets_in_the_backlog_at_each_hour():

@@ -63,6 +63,7 @@ async def test_figures_agent_folds_changes_and_publishes_agent_and_team_figures(
     assert (care.conversations, care.handle_seconds, care.handled_conversations) == (1, 300, 1)
     assert set(teams) == {"team:care", "team:sales"}
     assert (ana.owner_name, care.owner_name) == ("Ana Agent", "Customer care")  # the directory's names
+    assert (ana.team_ids, bob.team_ids, care.team_ids) == (("care",), ("sales", "care"), ())  # and teams
 
 
 async def test_redelivered_figure_changes_end_in_the_same_figures(worker):

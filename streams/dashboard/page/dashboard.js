@@ -13,15 +13,19 @@ const query = new URLSearchParams(location.search);
 let source = null;
 
 // Each choice is a value, or a [value, label] pair; a label that changed is shown anew.
-function options(select, choices, chosen) {
+// New choices go into `into`: the select itself or one of its groups.
+function options(select, choices, chosen, into = select) {
   for (const choice of choices) {
     const [value, label] = Array.isArray(choice) ? choice : [choice, choice];
     const known = [...select.options].find((o) => o.value === value);
     if (known) known.text = label;
-    else select.add(new Option(label, value));
+    else into.append(new Option(label, value));
   }
   select.value = chosen;
 }
+
+// A team is a Zendesk group ("group:ID") or a Hootdesk team ("team:ID").
+const teamGroup = (value) => $(value.startsWith("team:") ? "hootdesk-teams" : "zendesk-teams");
 
 function figures(list, counts) {
   list.replaceChildren(...Object.entries(counts).map(([name, count]) => {
@@ -57,7 +61,10 @@ function show(view) {
   $("backlog-oldest-age").textContent = view.backlog.oldest_age;
   $("backlog-chart").innerHTML = view.backlog_chart;
   $("reply-chart").innerHTML = view.reply_chart;
-  options($("team"), view.teams, view.team);
+  options($("team"), view.teams, view.team, $("zendesk-teams"));
+  options($("team"), view.hootdesk_teams, view.team, $("hootdesk-teams"));
+  // A team is one desk's: the other desk's cards are hidden.
+  for (const card of document.querySelectorAll("[data-side]")) card.hidden = !view.sides.includes(card.dataset.side);
   table($("team-rows"), OWNER_COLUMNS, view.team_rows);
   table($("agent-rows"), OWNER_COLUMNS, view.agent_rows);
   figures($("open-conversations"), view.open_conversations);
@@ -88,7 +95,8 @@ function follow() {
 
 const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 options($("timezone"), [browserZone, ...ZONES], query.get("timezone") || browserZone);
-options($("team"), query.get("team") ? [query.get("team")] : [], query.get("team") || "");
+const chosenTeam = query.get("team") || "";
+options($("team"), chosenTeam ? [chosenTeam] : [], chosenTeam, teamGroup(chosenTeam));
 $("timezone").onchange = follow;
 $("team").onchange = follow;
 follow();
