@@ -16,8 +16,11 @@
    buffer, and a worker killed then came back some events short.
 """
 import faust
+from faust.transport import by_url as transport_by_url
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.transport.producer import ProducerBuffer
+
+from streams import fetching
 
 
 class CommitSafeBuffer(ProducerBuffer):
@@ -52,7 +55,12 @@ class Producer(faust_aiokafka.Producer):
 
 
 class App(faust.App):
-    """A Faust app whose producer is the one above."""
+    """A Faust app whose producer is the one above, and whose consumer is streams.fetching's."""
+
+    def _new_transport(self):
+        if transport_by_url(self.conf.broker_consumer[0]) is not faust_aiokafka.Transport:  # not Kafka
+            return super()._new_transport()
+        return fetching.Transport(self.conf.broker_consumer, self)
 
     def _new_producer(self):
         if self.transport.Producer is not faust_aiokafka.Producer:  # not Kafka: nothing to fix

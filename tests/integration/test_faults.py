@@ -35,12 +35,6 @@ pytestmark = pytest.mark.kafka
 
 
 @pytest.mark.slow  # about a minute: the group waits out the killed worker's session
-# Known bug, issue 15: 1 run in 3 here, the survivor never folds the partitions it took
-# over. Its state dump: their aiokafka positions at the end of the log, Faust's read
-# offsets still at the committed ones, nothing acknowledged: records consumed from the
-# client but never delivered, after the rebalance's seek (streams/rebalance.py).
-@pytest.mark.xfail(reason="the survivor sometimes skips the records of the partitions it took over (issue 15)",
-                   strict=False)
 def test_survivor_takes_over_a_killed_worker_partitions_and_exports_the_replay_bytes(run, tmp_path):
     settings, survivor = run
     # Both workers give the group 20 s of silence before it hands a silent one's

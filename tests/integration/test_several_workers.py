@@ -93,10 +93,6 @@ def test_snapshot_asked_of_either_worker_covers_every_partition_and_equals_repla
 
 
 @pytest.mark.slow  # about 30 s: the group waits out the dead worker's session
-# Issue 15: a takeover, as in the survivor test of test_faults.py, which still fails now and
-# then; not looped since streams/rebalance.py.
-@pytest.mark.xfail(reason="a survivor sometimes skips the records of partitions it took over (issue 15)",
-                   strict=False)
 def test_snapshot_whose_part_holder_died_is_completed_by_the_partition_new_owner(run, tmp_path):
     settings, survivor = run
     # given two workers that consumed the example log
