@@ -69,14 +69,20 @@ def _written_without(codec, record, added: tuple[str, ...]) -> bytes:
     return buffer.getvalue()
 
 
+def _figures(**fields) -> HootdeskFigures:
+    """Figures of 3 conversations (4 replies, 2 first responses), with `fields` on top."""
+    return HootdeskFigures(**{
+        "conversations": 3, "first_reply_at": None, "replies": 4, "contacts_helped": 2, "resolves_with_reply": 1,
+        "resolves_without_reply": 0, "first_response_seconds": 180, "first_responses": 2, "resolution_seconds": 0,
+        "resolutions": 0, "handle_seconds": 0, "handled_conversations": 0, "no_reply_seconds": 0,
+        "cherry_pick_seconds": 0, "tags_added": 0, "topics_added": 0, "csat_score_1": 0, "csat_score_2": 0,
+        "csat_score_3": 0, "csat_score_4": 0, "csat_score_5": 0, "away_state": None, "presence_since": None,
+        **fields})
+
+
 def test_figures_and_rollups_written_before_the_names_and_open_count_read_with_their_defaults():
     # given a team's figures and a group's rollup, named, written before those fields existed
-    figures = HootdeskFigures(
-        owner="team:care", conversations=3, first_reply_at=None, replies=4, contacts_helped=2, resolves_with_reply=1,
-        resolves_without_reply=0, first_response_seconds=180, first_responses=2, resolution_seconds=0, resolutions=0,
-        handle_seconds=0, handled_conversations=0, no_reply_seconds=0, cherry_pick_seconds=0, tags_added=0,
-        topics_added=0, csat_score_1=0, csat_score_2=0, csat_score_3=0, csat_score_4=0, csat_score_5=0,
-        available=None, away_state=None, presence_since=None, open_conversations=1, owner_name="Customer care")
+    figures = _figures(owner="team:care", available=None, open_conversations=1, owner_name="Customer care")
     rollup = Rollup(owner="group:3", unsolved_tickets=1, solved_tickets=0, reopens=0, replies=0, replied_tickets=0,
                     reply_minutes=Minutes(0, 0), resolved_tickets=0, full_resolution_minutes=Minutes(0, 0),
                     owner_name="Support")
@@ -93,13 +99,7 @@ def test_figures_and_rollups_written_before_the_names_and_open_count_read_with_t
 
 def test_figures_written_before_the_agent_teams_keep_their_name_and_open_count():
     # given an agent's figures written with its name and open count, before `team_ids` existed
-    figures = HootdeskFigures(
-        owner="agent:a1", conversations=3, first_reply_at=None, replies=4, contacts_helped=2, resolves_with_reply=1,
-        resolves_without_reply=0, first_response_seconds=180, first_responses=2, resolution_seconds=0, resolutions=0,
-        handle_seconds=0, handled_conversations=0, no_reply_seconds=0, cherry_pick_seconds=0, tags_added=0,
-        topics_added=0, csat_score_1=0, csat_score_2=0, csat_score_3=0, csat_score_4=0, csat_score_5=0,
-        available=True, away_state=None, presence_since=None, open_conversations=1, owner_name="Léa",
-        team_ids=("chat",))
+    figures = _figures(owner="agent:a1", available=True, open_conversations=1, owner_name="Léa", team_ids=("chat",))
     # when
     old = HOOTDESK_FIGURES.decode(_written_without(HOOTDESK_FIGURES, figures, ("team_ids",)))
     # then: only the field it was written without takes its default
