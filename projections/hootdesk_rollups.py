@@ -86,7 +86,11 @@ def _counts(x: tuple, y: tuple) -> tuple:
     return tuple(i + j for i, j in zip(x, y))
 
 
-def _joined(x: set, y: frozenset) -> set:
+def _joined(x: set | frozenset, y: frozenset) -> set | frozenset:
+    if not y:
+        return x
+    if type(x) is frozenset:  # still the empty one `_opened` left
+        x = set(x)
     x |= y  # in place: a set grown one part at a time stays linear in its size
     return x
 
@@ -101,8 +105,11 @@ _MERGES = tuple(
 
 
 def _opened(tally: Tally) -> list:
-    """A tally's fields as a list to merge into, its sets copied to mutable ones."""
-    return [set(value) if isinstance(value, frozenset) else value for value in msgspec.structs.astuple(tally)]
+    """A tally's fields as a list to merge into, its sets copied to mutable ones; empty
+    ones stay the shared empty frozenset until something joins them (most of a tally's
+    sets stay empty, and an account has an owner per contact: 200 bytes a set)."""
+    return [set(value) if isinstance(value, frozenset) and value else value
+            for value in msgspec.structs.astuple(tally)]
 
 
 def _closed(values: list) -> Tally:

@@ -33,7 +33,9 @@ def channel_filter(conversations: Iterable[ConversationState], request: ExportRe
 
     Checked when the export starts, against the channels of the conversations and their
     messages: a channel named in the filter that none of them is on is refused, since it
-    is most likely a typo that would otherwise give an empty file."""
+    is most likely a typo that would otherwise give an empty file. `conversations` is
+    only read when a filter is asked: an export passes a fresh pass over its
+    conversations, and reads them again for its rows, rather than hold them all."""
     asked = frozenset(request.channels)
     if not asked:
         return lambda channel: True

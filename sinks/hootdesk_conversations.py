@@ -145,10 +145,9 @@ OPEN_COLUMNS = tuple(column for column in RESOLVED_COLUMNS if column[0] not in _
 
 
 def _rows(state: ProjectionState, request: ExportRequest, selected) -> Iterator[ConversationRow]:
-    conversations = list(state.live_conversations())
-    wanted = channel_filter(conversations, request)
+    wanted = channel_filter(state.live_conversations(), request)
     people, zone = state.people, request.zone
-    for conversation in conversations:
+    for conversation in state.live_conversations():  # one at a time: they may be read from disk
         if wanted(conversation.creation.channel) and selected(conversation):
             yield ConversationRow(conversation, conversation_metrics(conversation, people), people, zone)
 

@@ -2,12 +2,14 @@
 
 Inbound messages come from the contact, outbound ones from an agent, a virtual agent or
 an automation. Rows in creation order (time, then message id), filtered on the message's
-own channel.
+own channel. A row keeps its message and its conversation's creation, not the whole
+conversation: the rows are sorted before the first is written, and a log of a million
+conversations must not hold every conversation's state for that (docs/benchmarks.md).
 
 | Column | Projection field |
 |---|---|
 | Message ID, Created At, Medium, Channel, Message Type, Post URL | `MessageMark.message_id`, `.at`, `.medium`, `.channel`, `.message_type`, `.post_url` |
-| Conversation ID, Channel Display Name, Conversation URL | `ConversationState.conversation_id`, `creation.channel_display_name`, `creation.url` |
+| Conversation ID, Channel Display Name, Conversation URL | `ConversationState.creation` (ConversationCreated): `.conversation_id`, `.channel_display_name`, `.url` |
 | Contact Profile ID / Primary / Secondary Identifier | `creation.contact_id`, `People.contact` |
 | Origin | outbound: `MessageMark.origin`; inbound: `MessageMark.medium`, the platform the contact wrote from |
 | Outbound Message Type | outbound: `MessageMark.sender_kind` (Agent, Virtual agent, Automation); inbound: empty |
@@ -25,7 +27,8 @@ from datetime import datetime, tzinfo
 from operator import attrgetter
 
 from events.commands import ExportRequest
-from projections.conversations import ConversationState, LabelMark, MessageMark, current_labels
+from events.conversations import ConversationCreated
+from projections.conversations import LabelMark, MessageMark, current_labels
 from projections.hootdesk_directory import People
 from projections.state import ProjectionState
 from sinks.formats import CsvFormat, local_time
@@ -38,7 +41,7 @@ CONTENT_MEDIA = frozenset({"twitter", "x"})
 @dataclass(frozen=True, slots=True)
 class MessageRow:
     message: MessageMark
-    conversation: ConversationState
+    creation: ConversationCreated  # of the message's conversation
     tags: tuple[LabelMark, ...]  # the changes of this message's tags
     people: People
     zone: tzinfo
@@ -52,7 +55,7 @@ class MessageRow:
         return max((self.message.at, *(tag.at for tag in self.tags)))
 
     def contact(self, field: str) -> str | None:
-        contact = self.people.contact(self.conversation.creation.contact_id)
+        contact = self.people.contact(self.creation.contact_id)
         return None if contact is None else getattr(contact, field)
 
     def current_tags(self, field: str) -> str:
@@ -70,11 +73,11 @@ def _content(row: MessageRow) -> str | None:
 COLUMNS = (
     ("Message ID", attrgetter("message.message_id")),
     ("Created At", lambda row: local_time(row.message.at, row.zone)),
-    ("Conversation ID", attrgetter("conversation.conversation_id")),
+    ("Conversation ID", attrgetter("creation.conversation_id")),
     ("Medium", attrgetter("message.medium")),
     ("Channel", attrgetter("message.channel")),
-    ("Channel Display Name", attrgetter("conversation.creation.channel_display_name")),
-    ("Contact Profile ID", attrgetter("conversation.creation.contact_id")),
+    ("Channel Display Name", attrgetter("creation.channel_display_name")),
+    ("Contact Profile ID", attrgetter("creation.contact_id")),
     ("Contact Primary Identifier", lambda row: row.contact("primary_identifier")),
     ("Contact Secondary Identifier", lambda row: row.contact("secondary_identifier")),
     ("Message Type", attrgetter("message.message_type")),
@@ -86,7 +89,7 @@ COLUMNS = (
     ("Tag ID", lambda row: row.current_tags("label_id")),
     ("Tag Names", lambda row: row.current_tags("name")),
     ("Content", _content),
-    ("Conversation URL", attrgetter("conversation.creation.url")),
+    ("Conversation URL", attrgetter("creation.url")),
     ("Post URL", attrgetter("message.post_url")),
     ("Last Updated", lambda row: local_time(row.updated_at, row.zone)),
     ("Deleted At", lambda row: None),
@@ -103,15 +106,13 @@ class MessagesExport:
         return "hootdesk_messages.csv"
 
     def rows(self, state: ProjectionState, request: ExportRequest) -> Iterator[MessageRow]:
-        conversations = list(state.live_conversations())
-        wanted = channel_filter(conversations, request)
+        wanted = channel_filter(state.live_conversations(), request)
         people, zone = state.people, request.zone
         found = []
-        for conversation in conversations:
+        for conversation in state.live_conversations():
             for message in conversation.messages:
                 if request.in_range(message.at) and wanted(message.channel):
-                    found.append((message, conversation))
-        found.sort(key=lambda pair: (pair[0].at, pair[0].message_id))
-        for message, conversation in found:
-            tags = tuple(tag for tag in conversation.tags if tag.message_id == message.message_id)
-            yield MessageRow(message, conversation, tags, people, zone)
+                    tags = tuple(tag for tag in conversation.tags if tag.message_id == message.message_id)
+                    found.append(MessageRow(message, conversation.creation, tags, people, zone))
+        found.sort(key=lambda row: (row.message.at, row.message.message_id))
+        return iter(found)

@@ -4,11 +4,12 @@ the range (spec §3.10).
 A response is an outbound message of a human agent answering the contact; what started
 the wait, and so From, is the contact's message or a virtual agent's handover to the New
 queue (`projections.responses`). Rows in the order of their outbound message (time, then
-message id), filtered on the channel the contact's message came in on.
+message id), filtered on the channel the contact's message came in on. A row keeps its response and
+its conversation's creation, not the whole conversation, as `hootdesk-messages` does.
 
 | Column | Projection field |
 |---|---|
-| Conversation ID, Medium, Sender Channel Full Name, Conversation URL | `ConversationState.conversation_id`, `creation.medium`, `creation.channel_display_name`, `creation.url` |
+| Conversation ID, Medium, Sender Channel Full Name, Conversation URL | `ConversationState.creation` (ConversationCreated): `.conversation_id`, `.medium`, `.channel_display_name`, `.url` |
 | Sender Channel | `Response.inbound.channel` (the conversation's channel when the contact wrote nothing) |
 | Contact Profile ID | `creation.contact_id` |
 | Started By, Handover Reason | `Response.started_by` (INBOUND_MESSAGE or VA_HANDED_OVER_CONVERSATION), `.handover_reason` |
@@ -22,7 +23,7 @@ from datetime import tzinfo
 from operator import attrgetter
 
 from events.commands import ExportRequest
-from projections.conversations import ConversationState
+from events.conversations import ConversationCreated
 from projections.hootdesk_directory import People
 from projections.responses import Response, responses
 from projections.state import ProjectionState
@@ -33,22 +34,22 @@ from sinks.hootdesk_columns import agent_columns, channel_filter
 @dataclass(frozen=True, slots=True)
 class ResponseRow:
     response: Response
-    conversation: ConversationState
+    creation: ConversationCreated  # of the response's conversation
     people: People
     zone: tzinfo
 
     @property
     def sender_channel(self) -> str:
         inbound = self.response.inbound
-        return self.conversation.creation.channel if inbound is None else inbound.channel
+        return self.creation.channel if inbound is None else inbound.channel
 
 
 COLUMNS = (
-    ("Conversation ID", attrgetter("conversation.conversation_id")),
-    ("Medium", attrgetter("conversation.creation.medium")),
+    ("Conversation ID", attrgetter("creation.conversation_id")),
+    ("Medium", attrgetter("creation.medium")),
     ("Sender Channel", attrgetter("sender_channel")),
-    ("Sender Channel Full Name", attrgetter("conversation.creation.channel_display_name")),
-    ("Contact Profile ID", attrgetter("conversation.creation.contact_id")),
+    ("Sender Channel Full Name", attrgetter("creation.channel_display_name")),
+    ("Contact Profile ID", attrgetter("creation.contact_id")),
     ("Started By", attrgetter("response.started_by")),
     ("Handover Reason", attrgetter("response.handover_reason")),
     ("From", lambda row: local_time(row.response.started_at, row.zone)),
@@ -57,7 +58,7 @@ COLUMNS = (
     *agent_columns("Responding Agent", attrgetter("response.outbound.author_id")),
     ("Inbound Message ID", lambda row: None if row.response.inbound is None else row.response.inbound.message_id),
     ("Outbound Message ID", attrgetter("response.outbound.message_id")),
-    ("Conversation URL", attrgetter("conversation.creation.url")),
+    ("Conversation URL", attrgetter("creation.url")),
 )
 
 
@@ -71,15 +72,13 @@ class ResponseTimesExport:
         return "hootdesk_response_times.csv"
 
     def rows(self, state: ProjectionState, request: ExportRequest) -> Iterator[ResponseRow]:
-        conversations = list(state.live_conversations())
-        wanted = channel_filter(conversations, request)
+        wanted = channel_filter(state.live_conversations(), request)
         people, zone = state.people, request.zone
-        found = [
-            ResponseRow(response, conversation, people, zone)
-            for conversation in conversations
-            for response in responses(conversation)
-            if request.in_range(response.outbound.at)
-        ]
-        found = [row for row in found if wanted(row.sender_channel)]
+        found = []
+        for conversation in state.live_conversations():
+            for response in responses(conversation):
+                row = ResponseRow(response, conversation.creation, people, zone)
+                if request.in_range(response.outbound.at) and wanted(row.sender_channel):
+                    found.append(row)
         found.sort(key=lambda row: (row.response.outbound.at, row.response.outbound.message_id))
         return iter(found)

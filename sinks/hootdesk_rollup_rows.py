@@ -41,8 +41,8 @@ def request_rollups(state: ProjectionState, request: ExportRequest) -> Rollups:
     known = _computed.setdefault(state, {})
     options = (request.date_from, request.date_to, frozenset(request.channels))
     if options not in known:
-        conversations = list(state.live_conversations())
-        known[options] = rollups(conversations, state.people, request.in_range, channel_filter(conversations, request))
+        wanted = channel_filter(state.live_conversations(), request)
+        known[options] = rollups(state.live_conversations(), state.people, request.in_range, wanted)
     return known[options]
 
 

@@ -217,3 +217,13 @@ def test_merge_adds_counts_joins_sets_and_keeps_the_first_time():
     merged = merge([{("agent", ANA): a}, {("agent", ANA): b}])[("agent", ANA)]
     # then
     assert merged == Tally(first_at=t("08:00:00"), replies=3, contacts=frozenset({"c1", "c2"}), csat=(1, 0, 0, 0, 1))
+
+
+def test_merge_joins_sets_empty_in_the_first_parts():
+    # given: the owner's first two parts have no conversation, the next two have some
+    parts = [Tally(replies=1), Tally(replies=1), Tally(conversations=frozenset({"v1"})),
+             Tally(conversations=frozenset({"v2", "v1"}))]
+    # when
+    merged = merge({("agent", ANA): tally} for tally in parts)[("agent", ANA)]
+    # then
+    assert merged == Tally(replies=2, conversations=frozenset({"v1", "v2"}))
