@@ -15,10 +15,10 @@ from datetime import datetime
 
 import msgspec
 
-from events.accounts import HolidayUpserted, ScheduleUpserted, UserUpserted, schedule_key, user_key
+from events.accounts import HolidayUpserted, ScheduleUpserted, UserUpserted, schedule_key
 from events.base import Event
 from projections.business_hours import Schedule
-from projections.directory import AGENT_ROLES, Directory, HolidayVersion, ScheduleVersion, last_change
+from projections.directory import AGENT_ROLES, Directory, HolidayVersion, ScheduleVersion, known, last_change
 
 SCHEDULE_PREFIX = schedule_key(0).split(":")[0] + ":"
 _UNKNOWN = object()  # not in the memo yet (None is a memoized answer: no schedule)
@@ -67,13 +67,12 @@ class Account:
         return self._revision
 
     def is_agent(self, user_id: int | None) -> bool:
-        known = self._agents.get(user_id)
-        if known is not None:
-            return known
-        part = self.parts.get(user_key(user_id))
-        user = part.users.get(user_id) if part is not None else None
-        self._agents[user_id] = known = user is not None and user.role in AGENT_ROLES
-        return known
+        answer = self._agents.get(user_id)
+        if answer is not None:
+            return answer
+        user = known(self.parts, "user", user_id)
+        self._agents[user_id] = answer = user is not None and user.role in AGENT_ROLES
+        return answer
 
     def schedules_without_hours(self) -> list[int]:
         """Schedules with a version that has no working interval: every business

@@ -4,6 +4,7 @@ Schedules and holidays keep every version with the time it took effect, because 
 business-minutes value uses the schedule in force when the value was recorded
 (docs/metrics.md). Users, groups and organizations keep their latest version.
 """
+from collections.abc import Mapping
 from datetime import date, datetime
 
 import msgspec
@@ -42,6 +43,16 @@ class Directory(msgspec.Struct, frozen=True, gc=False):
     organizations: dict[int, OrganizationUpserted] = {}
     schedules: dict[int, tuple[ScheduleVersion, ...]] = {}
     holidays: dict[int, tuple[HolidayVersion, ...]] = {}
+
+
+_TABLES = {"user": "users", "group": "groups", "organization": "organizations"}
+
+
+def known(parts: Mapping[str, Directory], kind: str, entity_id: int | None):
+    """The latest upsert of user, group or organization `entity_id` in the account's
+    directory parts (keyed `kind:id`); None when unknown."""
+    part = None if entity_id is None else parts.get(f"{kind}:{entity_id}")
+    return None if part is None else getattr(part, _TABLES[kind]).get(entity_id)
 
 
 def last_change(directory: Directory) -> datetime | None:

@@ -12,7 +12,7 @@ from typing import TypeVar
 import msgspec
 
 from events.downstream import Minutes, Rollup, TicketMetrics
-from projections.directory import Directory
+from projections.directory import Directory, known
 from projections.ticket_metrics import UNSOLVED
 from projections.tickets import TicketState
 
@@ -83,9 +83,7 @@ def _sum(values: list[Minutes]) -> Minutes:
 def owner_name(owner: str, parts: Mapping[str, Directory]) -> str | None:
     """The agent's (user's) or group's name in the directory parts; None when unknown."""
     kind, _, ident = owner.partition(":")
-    key, table = (f"user:{ident}", "users") if kind == "agent" else (owner, "groups")
-    part = parts.get(key)
-    found = None if part is None else getattr(part, table).get(int(ident))
+    found = known(parts, "user" if kind == "agent" else "group", int(ident))
     return None if found is None else found.name
 
 

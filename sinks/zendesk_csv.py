@@ -14,7 +14,7 @@ from operator import attrgetter
 
 from events.commands import ExportRequest
 from events.downstream import TicketMetrics
-from projections.directory import Directory
+from projections.directory import Directory, known
 from projections.state import ProjectionState
 from projections.ticket_metrics import resolution_hours
 from projections.tickets import TicketSummary
@@ -59,13 +59,6 @@ TEXT_COLUMNS = (
     "Group", "Subject", "Tags", "Status", "Priority", "Via", "Ticket type", "Organization", "Due date",
     "Satisfaction Score",
 )
-_TABLES = {"user": "users", "group": "groups", "organization": "organizations"}
-
-
-def known(parts: Mapping[str, Directory], kind: str, entity_id: int | None):
-    """The latest upsert of user, group or organization `entity_id`; None when unknown."""
-    part = None if entity_id is None else parts.get(f"{kind}:{entity_id}")
-    return None if part is None else getattr(part, _TABLES[kind]).get(entity_id)
 
 
 class _Once(dict):
