@@ -90,7 +90,3 @@ async def measure(settings, events: list, rate: float, seconds: float) -> tuple[
         await consumer.stop()
     return latencies, sent, tickets
 
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]

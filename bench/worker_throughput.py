@@ -36,6 +36,7 @@ from bench import worker_latency
 from bench.generate import generate
 from events.log import write_log
 from projections.state import TICKET_TYPES
+from streams.dashboard.view import percentile
 from streams.topics import bootstrap
 from tests import kafka_broker
 from tests.integration.worker_harness import (WorkerProcess, consumed, deskstream, environment, isolated_settings,
@@ -146,7 +147,7 @@ def latency(broker, folder: Path, args) -> None:
         worker.stop()
     if not found:
         raise SystemExit("latency: no metrics record came back")
-    p50, p99 = (worker_latency.percentile(found, f) for f in (0.5, 0.99))
+    p50, p99 = (percentile(found, f) for f in (0.5, 0.99))  # nearest rank, as the dashboard's
     print(f"latency at {args.rate:,.0f} events/s for {args.latency_seconds:g} s ({sent:,} events, {tickets:,} "
           f"of tickets, {len(found):,} of them seen downstream): p50 {p50 * 1000:,.0f} ms  p99 {p99 * 1000:,.0f} ms "
           f"(worker busy {busy:.0%} of one core; host load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")

@@ -48,7 +48,7 @@ class DashboardState:
         return max(times, default=None)
 
 
-def percentile(values: list[int], share: float) -> int | None:
+def percentile(values: list[float], share: float) -> float | None:
     """Nearest rank: the smallest value with at least `share` of the values at or below it."""
     if not values:
         return None
