@@ -1,5 +1,5 @@
 import xml.etree.ElementTree as ET
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -111,3 +111,39 @@ def test_xml_format_streams_in_several_chunks():
     # then
     assert len(chunks) > 1
     assert len(ET.fromstring(b"".join(chunks)).findall("users/user")) == 5000
+
+
+class Assignment(msgspec.Struct):
+    ticket_id: int
+    assignee_id: int | None
+    note: str | None
+
+
+def test_xml_format_tags_each_field_by_its_value_in_each_record():
+    # given records of one type whose fields hold an int, then None, then an int again
+    records = [Record("users", "assignment", value) for value in
+               (Assignment(1, 7, None), Assignment(2, None, "left"), Assignment(3, 8, None))]
+    # when
+    assignments = _document(records).findall("users/assignment")
+    # then each field is tagged by the value it holds there
+    assert [(a.find("assignee-id").attrib, a.find("assignee-id").text, a.find("note").attrib, a.find("note").text)
+            for a in assignments] == [
+        ({"type": "integer"}, "7", {"nil": "true"}, None),
+        ({"nil": "true"}, None, {}, "left"),
+        ({"type": "integer"}, "8", {"nil": "true"}, None),
+    ]
+
+
+class Seen(msgspec.Struct):
+    at: datetime
+
+
+def test_xml_format_writes_times_on_both_sides_of_an_offset_change_in_the_zone():
+    # given times around Paris's change to summer time (2026-03-29, 01:00 UTC), to the microsecond too
+    times = [datetime(2026, 3, 29, 0, 59, 59, tzinfo=UTC), datetime(2026, 3, 29, 1, 0, 0, tzinfo=UTC),
+             datetime(2026, 3, 29, 1, 0, 0, 250000, tzinfo=UTC)]
+    records = [Record("users", "seen", Seen(at), ZoneInfo("Europe/Paris")) for at in times]
+    # when
+    written = [seen.findtext("at") for seen in _document(records).findall("users/seen")]
+    # then
+    assert written == ["2026-03-29T01:59:59+01:00", "2026-03-29T03:00:00+02:00", "2026-03-29T03:00:00+02:00"]
