@@ -132,6 +132,13 @@ class HootdeskFigures(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     team_ids: tuple[str, ...] = ()  # an agent's teams when the figures changed (a team's: empty)
 
 
+def _branch_name(branch: str | dict) -> str:
+    """How fastavro names a union branch: a named type by its full name, another by its type."""
+    if isinstance(branch, str):
+        return branch
+    return branch["name"] if branch["type"] in ("record", "enum", "fixed") else branch["type"]
+
+
 class AvroCodec:
     """Schemaless Avro bytes of one downstream record type."""
 
@@ -139,6 +146,11 @@ class AvroCodec:
         self.cls = cls
         self.schema = record_schema(cls, namespace=NAMESPACE)
         self._parsed = fastavro.parse_schema(self.schema)
+        # Each nullable field's value handed to fastavro tagged with its branch ("tuple
+        # notation"): untagged, fastavro validates the value against each branch of the
+        # union to find its own, two thirds of a TicketMetrics record's encoding.
+        self._nullable = {f["name"]: _branch_name(f["type"][1]) for f in self._parsed["fields"]
+                          if isinstance(f["type"], list) and len(f["type"]) == 2 and f["type"][0] == "null"}
         # Fields with a default were added later (at the end), a few at a time; a record written
         # before some of them is read with the schema it was written with, and gets their defaults.
         fields = self.schema["fields"]
@@ -147,8 +159,12 @@ class AvroCodec:
                          for end in range(len(fields) - 1, first - 1, -1)]  # the longest first
 
     def encode(self, value: msgspec.Struct) -> bytes:
+        fields = builtins(value)
+        for name, branch in self._nullable.items():
+            given = fields[name]
+            fields[name] = ("null", None) if given is None else (branch, given)
         buffer = io.BytesIO()
-        fastavro.schemaless_writer(buffer, self._parsed, builtins(value))
+        fastavro.schemaless_writer(buffer, self._parsed, fields)
         return buffer.getvalue()
 
     def decode(self, data: bytes) -> msgspec.Struct:

@@ -17,7 +17,7 @@ from projections.hootdesk_directory import People
 from projections.hootdesk_figures import AGENT, FiguresState, Presence
 from projections.hootdesk_rollups import Tally
 from projections.presence import PresenceState
-from streams.folded import Folded, delivered
+from streams.folded import Folded
 from streams.table_entries import source
 
 _encoder = msgspec.msgpack.Encoder()
@@ -37,10 +37,10 @@ _changes_decoder = msgspec.msgpack.Decoder(FigureChanges)
 _state_decoder = msgspec.msgpack.Decoder(FiguresState)
 
 
-def send_figure_changes(runtime, conversations: list[tuple[ConversationState, ConversationState]],
+def send_figure_changes(runtime, folded: Folded, conversations: list[tuple[ConversationState, ConversationState]],
                         presence: list[tuple[PresenceState, PresenceState]], people: People) -> None:
     """One message per owner whose figures a batch's changed conversations or presence
-    move; buffered (`send_soon`), flushed by Faust before it commits the offsets.
+    move, published with the batch (`folded`), delivered before its states are stored.
 
     Each changed conversation's contributions are counted once for its state before the
     batch and once after: the owners it left are those it had before.
@@ -57,7 +57,7 @@ def send_figure_changes(runtime, conversations: list[tuple[ConversationState, Co
             present[AGENT + after.agent_id] = now
     for owner in {**told, **present}:
         change = FigureChanges(owner, told.get(owner, {}), present.get(owner))
-        runtime.figure_changes_topic.send_soon(key=owner.encode(), value=_encoder.encode(change))
+        folded.publish(runtime.figure_changes_topic, owner.encode(), _encoder.encode(change))
 
 
 async def roll_up_figures(runtime, batch: Sequence[EventT], people: People) -> None:
@@ -85,6 +85,6 @@ async def roll_up_figures(runtime, batch: Sequence[EventT], people: People) -> N
         topic = runtime.agent_figures_topic if owner.startswith(AGENT) else runtime.team_figures_topic
         published = figures_fold.figures(owner, after, figures_fold.owner_name(owner, people),
                                          figures_fold.team_ids(owner, people))
-        topic.send_soon(key=owner.encode(), value=HOOTDESK_FIGURES.encode(published))
-    await delivered(runtime.app)
+        folded.publish(topic, owner.encode(), HOOTDESK_FIGURES.encode(published))
+    await folded.deliver(runtime.app)
     folded.store()

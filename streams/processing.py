@@ -25,7 +25,7 @@ from projections.presence import PresenceState
 from projections.state import CONVERSATION_TYPES, DIRECTORY_TYPES, PRESENCE_TYPES, TICKET_TYPES
 from projections.tickets import TicketState, TicketSummary
 from streams.app import Runtime
-from streams.folded import Folded, delivered
+from streams.folded import Folded
 from streams.hootdesk_figures import send_figure_changes
 from streams.reference import Replica
 from streams.table_entries import source, stored_value
@@ -203,11 +203,11 @@ class Processor:
             events.append((event, received))
         folded = Folded()
         tickets, conversations, presence = self.apply(events, folded)
-        self.publish(tickets)
-        self.publish_conversations(conversations)
+        self.publish(tickets, folded)
+        self.publish_conversations(conversations, folded)
         if conversations or presence:
-            send_figure_changes(self.runtime, conversations, presence, self.people())
-        await delivered(self.runtime.app)
+            send_figure_changes(self.runtime, folded, conversations, presence, self.people())
+        await folded.deliver(self.runtime.app)
         folded.store(self.positions)
 
     def apply(self, events: list[tuple[Event, EventT]], folded: Folded) -> tuple[list, list, list]:
@@ -260,7 +260,8 @@ class Processor:
     def _apply_people(self, event: Event) -> None:
         _refolded(self.hootdesk, event, people_fold)
 
-    def publish_conversations(self, changed: list[tuple[ConversationState, ConversationState]]) -> None:
+    def publish_conversations(self, changed: list[tuple[ConversationState, ConversationState]],
+                              folded: Folded) -> None:
         """Each changed conversation's record on the compacted conversation-metrics topic,
         when it changed."""
         people = self.people() if changed else None
@@ -268,15 +269,15 @@ class Processor:
             new = conversation_record(after, people)
             if new is not None and new != conversation_record(before, people):
                 key = after.conversation_id.encode()
-                self.runtime.conversation_metrics_topic.send_soon(key=key, value=CONVERSATION_METRICS.encode(new))
+                folded.publish(self.runtime.conversation_metrics_topic, key, CONVERSATION_METRICS.encode(new))
 
-    def publish(self, changed: list[tuple[StoredTicket, StoredTicket]]) -> None:
+    def publish(self, changed: list[tuple[StoredTicket, StoredTicket]], folded: Folded) -> None:
         """For each changed ticket: its metrics on the compacted metrics topic when they
         changed (a deleted ticket gets a tombstone, so compaction forgets it), and its
         contribution to the rollups of the owners it has or left, one message per owner.
 
-        Buffered sends (`send_soon`): `process` waits until they are delivered, then stores
-        the states (streams.folded).
+        Published with the batch (`folded`): `process` waits until they are delivered, then
+        stores the states (streams.folded).
         """
         by_owner: dict[str, dict[int, rollups.Contribution | None]] = {}
         for stored_before, stored_after in changed:
@@ -288,7 +289,7 @@ class Processor:
             # contributions published for its creation are downstream.
             if new != old or after.deleted:  # a deleted ticket's None is a tombstone
                 value = None if new is None else TICKET_METRICS.encode(new)
-                self.runtime.ticket_metrics_topic.send_soon(key=str(after.ticket_id).encode(), value=value)
+                folded.publish(self.runtime.ticket_metrics_topic, str(after.ticket_id).encode(), value)
             was = rollups.contribution(before, old) if old is not None else None
             now = rollups.contribution(after, new) if new is not None else None
             if was is not None:
@@ -303,7 +304,8 @@ class Processor:
                 if owner not in has:
                     by_owner.setdefault(owner, {})[after.ticket_id] = None
         for owner, tickets in by_owner.items():
-            self.runtime.rollup_changes_topic.send_soon(key=owner.encode(), value=encode_state(RollupChanges(owner, tickets)))
+            changes = encode_state(RollupChanges(owner, tickets))
+            folded.publish(self.runtime.rollup_changes_topic, owner.encode(), changes)
 
     def _metrics(self, stored: StoredTicket) -> TicketMetrics | None:
         """A live ticket's metrics (those stored with it while they hold); None before its
@@ -334,8 +336,8 @@ class Processor:
             kind = owner.split(":", 1)[0]
             topic = self.runtime.agent_rollups_topic if kind == "agent" else self.runtime.team_rollups_topic
             rollup = rollups.rollup(owner, after, rollups.owner_name(owner, self.directory.parts()))
-            topic.send_soon(key=owner.encode(), value=ROLLUP.encode(rollup))
-        await delivered(self.runtime.app)
+            folded.publish(topic, owner.encode(), ROLLUP.encode(rollup))
+        await folded.deliver(self.runtime.app)
         folded.store()
 
     async def dead_letter(self, message, reason: str) -> None:

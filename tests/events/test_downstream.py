@@ -105,3 +105,42 @@ def test_figures_written_before_the_agent_teams_keep_their_name_and_open_count()
     # then: only the field it was written without takes its default
     assert old == msgspec.structs.replace(figures, team_ids=())
     assert HOOTDESK_FIGURES.decode(HOOTDESK_FIGURES.encode(figures)) == figures
+
+
+def untagged(codec, record) -> bytes:
+    """fastavro's own bytes for `record`, each union's branch found by fastavro."""
+    buffer = io.BytesIO()
+    fastavro.schemaless_writer(buffer, codec.schema, builtins(record))
+    return buffer.getvalue()
+
+
+def test_nullable_fields_tagged_with_their_branch_encode_as_fastavro_finds_them():
+    # given records with each kind of nullable field both set and empty
+    when = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    set_metrics = TicketMetrics(
+        ticket_id=7, created_at=when, updated_at=when, group_stations=1, assignee_stations=1, reopens=1, replies=2,
+        assigned_at=when, initially_assigned_at=when, solved_at=when, status_updated_at=when,
+        reply_time=Minutes(90, 60), first_resolution_time=Minutes(120, 60), full_resolution_time=Minutes(150, 90),
+        agent_wait_time=Minutes(10, 5), requester_wait_time=Minutes(30, 30), on_hold_time=Minutes(0, 0),
+        status="solved", group_id=3, assignee_id=11,
+    )
+    empty_metrics = msgspec.structs.replace(
+        set_metrics, assigned_at=None, initially_assigned_at=None, solved_at=None, reply_time=None,
+        first_resolution_time=None, full_resolution_time=None, agent_wait_time=None, requester_wait_time=None,
+        on_hold_time=None, status=None, group_id=None, assignee_id=None)
+    figures = HootdeskFigures(
+        owner="agent:a1", conversations=2, first_reply_at=when, replies=3, contacts_helped=2, resolves_with_reply=1,
+        resolves_without_reply=0, first_response_seconds=60, first_responses=1, resolution_seconds=600,
+        resolutions=1, handle_seconds=300, handled_conversations=1, no_reply_seconds=0, cherry_pick_seconds=0,
+        tags_added=1, topics_added=0, csat_score_1=0, csat_score_2=0, csat_score_3=0, csat_score_4=1, csat_score_5=0,
+        available=False, away_state="Lunch", presence_since=when, owner_name="Ana", team_ids=("t1",),
+    )
+    team = msgspec.structs.replace(figures, owner="team:t1", first_reply_at=None, available=None, away_state=None,
+                                   presence_since=None, owner_name=None, team_ids=())
+    cases = [(TICKET_METRICS, set_metrics), (TICKET_METRICS, empty_metrics), (HOOTDESK_FIGURES, figures),
+             (HOOTDESK_FIGURES, team)]
+    # when each is encoded
+    encoded = [codec.encode(record) for codec, record in cases]
+    # then the bytes are those fastavro writes when it finds each branch itself
+    assert encoded == [untagged(codec, record) for codec, record in cases]
+    assert [codec.decode(data) for (codec, _), data in zip(cases, encoded)] == [record for _, record in cases]

@@ -10,6 +10,7 @@ from events.commands import ExportRequest, SnapshotRequested
 from events.downstream import CONVERSATION_METRICS, ROLLUP, TICKET_METRICS
 from projections import tickets as ticket_fold
 from projections.state import ProjectionState
+from streams.folded import Folded
 from streams.processing import RollupChanges, StoredTicket, decode_conversation, decode_ticket
 from streams.settings import Settings
 from streams.worker import Worker
@@ -232,7 +233,9 @@ async def test_ticket_deleted_in_the_batch_that_created_it_gets_its_tombstone_an
     before = StoredTicket(ticket_fold.initial(7))
     after = StoredTicket(ticket_fold.fold(before.state, [made, gone]))
     # when its change is published
-    worker.processor.publish([(before, after)])
+    folded = Folded()
+    worker.processor.publish([(before, after)], folded)
+    await folded.deliver(worker.runtime.app)
     # then its metrics record is a tombstone, and both owners are told it left them
     (send,) = worker.runtime.ticket_metrics_topic.send_soon.call_args_list
     assert (send.kwargs["key"], send.kwargs["value"]) == (b"7", None)
