@@ -9,8 +9,8 @@ Each log is replayed in a fresh process, as `deskstream replay --export ticket-m
 --export zendesk-csv` replays it in one process (`--jobs 1`): read, fold, then write the
 exports; with `--conversations`, the twelve Hootdesk exports instead. It prints the events/s of the fold (read and decode included) and of the whole
 replay, whether states went to disk, and the peak RSS of that process (VmHWM: not
-getrusage, which counts the parent's). `--waiting` and `--kept` set the memory budget
-(streams.replay.MemoryBudget), to compare budgets. Not a test: the figures depend on the
+getrusage, which counts the parent's). `--waiting`, `--kept`, `--rows` and `--references` set the memory
+budget (streams.replay.MemoryBudget), to compare budgets. Not a test: the figures depend on the
 machine.
 """
 import argparse
@@ -60,15 +60,19 @@ def main() -> None:
     parser.add_argument("--waiting", type=int, default=defaults.waiting_events,
                         help="events read and not folded yet, at most")
     parser.add_argument("--kept", type=int, default=defaults.kept_states, help="states kept in memory")
+    parser.add_argument("--rows", type=int, default=defaults.kept_rows, help="rows of an export sorted in memory")
+    parser.add_argument("--references", type=int, default=defaults.kept_references,
+                        help="contacts and reference events kept in memory")
     parser.add_argument("--conversations", action="store_true", help="write the Hootdesk exports")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args()
     if args.measure:
         exports = CONVERSATION_EXPORTS if args.conversations else EXPORTS
-        return measure(args.logs[0], MemoryBudget(args.waiting, args.kept), exports)
+        return measure(args.logs[0], MemoryBudget(args.waiting, args.kept, args.rows, args.references), exports)
     for log in args.logs:
         subprocess.run([sys.executable, "-m", "bench.replay_memory", str(log), "--measure",
-                        "--waiting", str(args.waiting), "--kept", str(args.kept),
+                        "--waiting", str(args.waiting), "--kept", str(args.kept), "--rows", str(args.rows),
+                        "--references", str(args.references),
                         *(["--conversations"] if args.conversations else [])], check=True)
 
 

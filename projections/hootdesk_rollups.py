@@ -132,10 +132,25 @@ def merge(parts: Iterable[Rollups]) -> Rollups:
 
 
 def rollups(conversations: Iterable[ConversationState], people: People,
-            in_range: Callable[[datetime], bool], wanted: Callable[[str], bool]) -> Rollups:
-    """The rollups of the activity in range of the conversations on a channel `wanted`."""
-    return merge(conversation_rollups(c, people, in_range) for c in conversations
-                 if c.creation is not None and wanted(c.creation.channel))
+            in_range: Callable[[datetime], bool], wanted: Callable[[str], bool],
+            contacts_aside: Callable[[str, Tally], None] | None = None) -> Rollups:
+    """The rollups of the activity in range of the conversations on a channel `wanted`.
+
+    With `contacts_aside`, each conversation's figures for its contact go to
+    `contacts_aside(contact id, tally)` instead, for the caller to merge: an account has
+    about one contact for every two conversations, too many owners to merge in memory."""
+    parts = (conversation_rollups(c, people, in_range) for c in conversations
+             if c.creation is not None and wanted(c.creation.channel))
+    if contacts_aside is not None:
+        parts = (_without_contacts(part, contacts_aside) for part in parts)
+    return merge(parts)
+
+
+def _without_contacts(part: Rollups, contacts_aside: Callable[[str, Tally], None]) -> Rollups:
+    for owner, tally in part.items():
+        if owner[0] == "contact":
+            contacts_aside(owner[1], tally)
+    return {owner: tally for owner, tally in part.items() if owner[0] != "contact"}
 
 
 def team_rollup(found: Rollups, people: People, team_id: str) -> Tally | None:

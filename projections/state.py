@@ -31,6 +31,7 @@ from projections.hootdesk_directory import HOOTDESK_REFERENCE_TYPES, HootdeskPar
 from projections.metrics_memo import Stamped
 from projections.presence import PresenceState
 from projections.tickets import TicketState, TicketSummary
+from projections.sorted_rows import SortedRows
 from projections.waiting import Overflow, Waiting, make_room, take_all
 
 TICKET_TYPES = frozenset(TicketEvent.__args__)
@@ -51,13 +52,17 @@ class ProjectionState:
     def __init__(
         self, tickets: Mapping[int, TicketState] | None = None, directory_parts: dict[str, Directory] | None = None,
         conversations: Mapping[str, ConversationState] | None = None,
-        hootdesk_parts: dict[str, HootdeskPart] | None = None,
+        hootdesk_parts: MutableMapping[str, HootdeskPart] | None = None,
         presence: Mapping[str, PresenceState] | None = None,
         overflow: Overflow | None = None,
         ticket_metrics: MutableMapping[int, Stamped] | None = None,
         ticket_summaries: Mapping[int, tuple[TicketSummary, Stamped | None]] | None = None,
+        references: MutableMapping[str, Event] | None = None,
+        sorted_rows: Callable[[type], SortedRows] | None = None,
     ):
-        """`tickets` and `conversations` may be any mutable mapping, a store on disk included.
+        """`tickets`, `conversations`, `hootdesk_parts` and `references` (the reference-data
+        events folded, by id, to tell a copy) may be any mutable mapping, a store on disk included.
+        `sorted_rows(row type)` makes what an export sorts its rows in (`sorted_rows`).
 
         `ticket_metrics`, when given, holds each live ticket's metrics stamped
         (`projections.metrics_memo`), kept current as tickets fold, for `metrics_of`.
@@ -71,6 +76,7 @@ class ProjectionState:
         self._presence = presence if presence is not None else {}
         self._ticket_metrics = ticket_metrics
         self._ticket_summaries = ticket_summaries
+        self._sorted_rows = sorted_rows
         # Events not folded yet, by entity.
         self._pending: defaultdict[int, list[Event]] = defaultdict(list)
         self._pending_conversations: defaultdict[str, list[Event]] = defaultdict(list)
@@ -86,9 +92,12 @@ class ProjectionState:
         # The latest update among the states folded here: all of them, unless some were given.
         self._folded_until: datetime | None = None
         self._states_given = any(map(bool, (self._tickets, self._conversations, self._presence)))
+        # The same for the Hootdesk reference data: read from the parts only if they were given.
+        self._hootdesk_changed_until: datetime | None = None
+        self._hootdesk_given = bool(self.hootdesk_parts)
         # Later copies of an event, dropped and counted.
         self.copies = Copies()
-        self._references: dict[str, Event] = {}  # reference-data events folded, by id
+        self._references = references if references is not None else {}
         # For a replay to report: by ticket or conversation id, the events of one whose
         # creation is not among them (left out of the exports).
         self.uncreated: dict[str, dict[int | str, int]] = {"ticket": {}, "conversation": {}}
@@ -131,6 +140,8 @@ class ProjectionState:
                 key = event.key
                 current = self.hootdesk_parts.get(key) or hootdesk_directory.initial()
                 self.hootdesk_parts[key] = hootdesk_directory.apply(current, event)
+                if self._hootdesk_changed_until is None or self._hootdesk_changed_until < event.occurred_at:
+                    self._hootdesk_changed_until = event.occurred_at
             elif kind in PRESENCE_TYPES:
                 self._pending_presence[event.agent_id].append(event)
         self.waiting_events += count - references
@@ -208,6 +219,11 @@ class ProjectionState:
         stamped = None if self._ticket_metrics is None else self._ticket_metrics.get(ticket.ticket_id)
         return metrics_memo.metrics(ticket, stamped, self.account)
 
+    def sorted_rows(self, row_type: type) -> SortedRows:
+        """An empty collection of rows (of `row_type`) to read back sorted: in memory,
+        unless this state was given how to make one (a replay's is on disk beyond a budget)."""
+        return SortedRows() if self._sorted_rows is None else self._sorted_rows(row_type)
+
     @cached_property
     def people(self) -> People:
         """Contacts, agents and teams (reads the parts live: nothing to keep current)."""
@@ -226,7 +242,8 @@ class ProjectionState:
         back from its store.
         """
         self.settle()
-        times = [self._folded_until, self.account.last_change(), hootdesk_directory.last_change(self.hootdesk_parts)]
+        hootdesk = hootdesk_directory.last_change(self.hootdesk_parts) if self._hootdesk_given else None
+        times = [self._folded_until, self.account.last_change(), self._hootdesk_changed_until, hootdesk]
         if self._states_given:
             # One state at a time: a list of every state's time would grow with the store.
             given = (self.tickets, self.conversations, self.presence)

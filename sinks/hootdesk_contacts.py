@@ -21,7 +21,7 @@ from events.commands import ExportRequest
 from projections.hootdesk_directory import last_change
 from projections.state import ProjectionState
 from sinks.formats import CsvFormat, local_time
-from sinks.hootdesk_rollup_rows import RollupRow, how_many, rows_of
+from sinks.hootdesk_rollup_rows import RollupRow, contact_rows, how_many
 
 
 def _contact(field: str):
@@ -50,8 +50,8 @@ CONTACT_COLUMNS = (
 )
 
 
-def _contacts_who_wrote(state: ProjectionState, request: ExportRequest) -> list[RollupRow]:
-    return [row for row in rows_of(state, request, "contact") if row.tally.inbound]
+def _contacts_who_wrote(state: ProjectionState, request: ExportRequest) -> Iterator[RollupRow]:
+    return (row for row in contact_rows(state, request) if row.tally.inbound)
 
 
 class ContactsExport:
@@ -64,7 +64,7 @@ class ContactsExport:
         return "hootdesk_contacts.csv"
 
     def rows(self, state: ProjectionState, request: ExportRequest) -> Iterator[RollupRow]:
-        return iter(_contacts_who_wrote(state, request))
+        return _contacts_who_wrote(state, request)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,10 @@
 
 Inbound messages come from the contact, outbound ones from an agent, a virtual agent or
 an automation. Rows in creation order (time, then message id), filtered on the message's
-own channel. A row keeps its message and its conversation's creation, not the whole
-conversation: the rows are sorted before the first is written, and a log of a million
-conversations must not hold every conversation's state for that (docs/benchmarks.md).
+own channel. The rows are sorted before the first is written, in what the state gives
+for that (`ProjectionState.sorted_rows`: on disk in a replay of many messages), and each
+keeps its message and its conversation's creation, not the whole conversation: a million
+conversations' messages must not hold every conversation's state (docs/benchmarks.md).
 
 | Column | Projection field |
 |---|---|
@@ -36,6 +37,10 @@ from sinks.hootdesk_columns import SENDER_KINDS, agent_columns, channel_filter, 
 
 # The media whose content the export carries: Twitter's, now called X.
 CONTENT_MEDIA = frozenset({"twitter", "x"})
+
+# What a row keeps while the rows are sorted: its message, its conversation's creation
+# and the changes of the message's tags.
+SortedMessage = tuple[MessageMark, ConversationCreated, tuple[LabelMark, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,11 +113,10 @@ class MessagesExport:
     def rows(self, state: ProjectionState, request: ExportRequest) -> Iterator[MessageRow]:
         wanted = channel_filter(state.live_conversations(), request)
         people, zone = state.people, request.zone
-        found = []
+        found = state.sorted_rows(SortedMessage)
         for conversation in state.live_conversations():
             for message in conversation.messages:
                 if request.in_range(message.at) and wanted(message.channel):
                     tags = tuple(tag for tag in conversation.tags if tag.message_id == message.message_id)
-                    found.append(MessageRow(message, conversation.creation, tags, people, zone))
-        found.sort(key=lambda row: (row.message.at, row.message.message_id))
-        return iter(found)
+                    found.add((message.at, message.message_id), (message, conversation.creation, tags))
+        return (MessageRow(message, creation, tags, people, zone) for message, creation, tags in found.in_order())

@@ -6,12 +6,13 @@ import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
+from functools import partial
 from itertools import chain
 from pathlib import Path
 
 import msgspec
 
-from events import Event
+from events import AnyEvent, Event
 from events.base import DEFAULT_TIME_WINDOW, TimeWindow
 from events.errors import ErrorHandler, NoteHandler
 from events.log import read_log
@@ -19,7 +20,9 @@ from projections.conversations import ConversationState
 from projections.metrics_memo import Stamped
 from projections.state import ProjectionState
 from projections.tickets import TicketState
+from streams.hootdesk_parts_store import HootdeskPartsStore
 from streams.state_store import EventOverflow, StateStore
+from streams.sorted_rows_store import SortedRowsStore
 
 # Given the events to fold, what to tell the events folded (a progress bar's update).
 Folding = Callable[[int], AbstractContextManager[Callable[[int], None]]]
@@ -91,6 +94,10 @@ class MemoryBudget(msgspec.Struct, frozen=True):
 
     waiting_events: int = 500_000  # read and not folded yet: about 420 bytes each
     kept_states: int = 20_000  # folded, of tickets and of conversations: about 6 KB each
+    kept_rows: int = 100_000  # of an export, sorted before they are written: about 900 bytes each
+    # Of the reference data (contacts, and reference events by id to tell a copy): smaller
+    # than states and read for most rows, so more of them stay; about 1.5 KB a contact.
+    kept_references: int = 100_000
 
 
 def fold(events: Iterable[Event], as_of: datetime | None, stats: ReplayStats,
@@ -105,8 +112,14 @@ def fold(events: Iterable[Event], as_of: datetime | None, stats: ReplayStats,
     # Each ticket's metrics, computed as it is folded: once, for every export that needs them.
     metrics = StateStore(Stamped, int, budget.kept_states)
     conversations = StateStore(ConversationState, str, budget.kept_states)
+    # Reference data: contacts (Hootdesk parts) and every reference event (to tell a copy)
+    # grow with the account; `kept_references` of each stay in memory.
+    hootdesk_parts = HootdeskPartsStore(budget.kept_references)
+    references = StateStore(AnyEvent, str, budget.kept_references)
     overflow = EventOverflow(budget.waiting_events)
-    state = ProjectionState(tickets=tickets, conversations=conversations, overflow=overflow, ticket_metrics=metrics)
+    state = ProjectionState(tickets=tickets, conversations=conversations, overflow=overflow, ticket_metrics=metrics,
+                            hootdesk_parts=hootdesk_parts, references=references,
+                            sorted_rows=partial(SortedRowsStore, keep=budget.kept_rows))
     if as_of is not None:
         events = _until(as_of, events, stats)
     stats.read += state.fold(events)
@@ -114,9 +127,8 @@ def fold(events: Iterable[Event], as_of: datetime | None, stats: ReplayStats,
     with folding(state.waiting_events) if folding is not None else nullcontext() as on_folded:
         state.settle(on_folded)
     overflow.close()
-    tickets.seal()
-    metrics.seal()
-    conversations.seal()
+    for store in (tickets, metrics, conversations, hootdesk_parts, references):
+        store.seal()
     stats.count_state(state)
     return state
 

@@ -28,7 +28,7 @@ class EventOverflow:
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self._disk: _Disk | None = None
+        self._disk: TemporaryDatabase | None = None
         self._batch = WriteBatch(raw_mode=True)
         self._batched = 0  # bytes in the batch
         self._puts = 0  # so that an entity's events are taken in the order put
@@ -72,7 +72,7 @@ class EventOverflow:
         if self._batch.is_empty():
             return
         if self._disk is None:
-            self._disk = _Disk(compacted=False)
+            self._disk = TemporaryDatabase(compacted=False)
             weakref.finalize(self, self._disk.remove)
         self._disk.db.write(self._batch)
         self._batch, self._batched = WriteBatch(raw_mode=True), 0
@@ -102,7 +102,7 @@ class StateStore(MutableMapping):
     def __init__(self, state_type: type, id_type: type, keep: int) -> None:
         self.keep = keep
         self._memory: dict = {}
-        self._disk: _Disk | None = None
+        self._disk: TemporaryDatabase | None = None
         self._encode = msgspec.msgpack.Encoder().encode
         self._decode = msgspec.msgpack.Decoder(state_type).decode
         # Ids as bytes that sort as the ids do (for ints: not negative ones), so the
@@ -155,7 +155,7 @@ class StateStore(MutableMapping):
 
     def _write_out(self) -> None:
         if self._disk is None:
-            self._disk = _Disk()
+            self._disk = TemporaryDatabase()
             weakref.finalize(self, self._disk.remove)
         batch = WriteBatch(raw_mode=True)
         key, encode = self._key, self._encode
@@ -170,7 +170,7 @@ class StateStore(MutableMapping):
             self._disk.reopen_read_only()
 
 
-class _Disk:
+class TemporaryDatabase:
     """A RocksDB database in a temporary folder."""
 
     def __init__(self, compacted: bool = True) -> None:

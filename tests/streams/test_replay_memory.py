@@ -12,8 +12,8 @@ from streams.replay import MemoryBudget, ReplayStats, fold, read_source
 
 ROOT = Path(__file__).parents[2]
 # Every event waits on disk, and every state is written there.
-TINY = MemoryBudget(waiting_events=1, kept_states=1)
-UNBOUNDED = MemoryBudget(waiting_events=10**9, kept_states=10**9)
+TINY = MemoryBudget(waiting_events=1, kept_states=1, kept_rows=1, kept_references=1)
+UNBOUNDED = MemoryBudget(waiting_events=10**9, kept_states=10**9, kept_rows=10**9, kept_references=10**9)
 TIME = re.compile(r'"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d))"')
 
 
