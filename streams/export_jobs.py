@@ -22,6 +22,7 @@ from events.commands import ExportRequest
 from projections.state import ProjectionState
 from sinks.export import ExportResult
 from sinks.registry import write_exports
+from streams.state_store import remove_temporary_databases
 
 # Written, or why not (the reason its audit line and the command's error give).
 Outcome = ExportResult | str
@@ -155,4 +156,5 @@ def _write_adopted(name: str) -> Outcome:
     try:
         return _write(state, name, request, out)
     except SystemExit as stop:  # SIGTERM (streams/cli.py): the temp file is removed by now
+        remove_temporary_databases()  # an export's rows sorted on disk (streams/sorted_rows_store.py)
         os._exit(stop.code)  # else the worker would take it for the export's error, and go on

@@ -176,6 +176,7 @@ class TemporaryDatabase:
     def __init__(self, compacted: bool = True) -> None:
         self.owner = os.getpid()  # not a process forked from it: it must not remove the folder
         self.folder = tempfile.mkdtemp(prefix="deskstream-replay-")
+        _databases.add(self)
         self.options = _options()
         # Data read once in order, then dropped, is not worth RocksDB's compactions: they
         # rewrite it in the background, and slow the writes down when they fall behind.
@@ -196,6 +197,18 @@ class TemporaryDatabase:
             self.db.close()
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
+
+
+# Every temporary database made, for `remove_temporary_databases`.
+_databases: weakref.WeakSet[TemporaryDatabase] = weakref.WeakSet()
+
+
+def remove_temporary_databases() -> None:
+    """Remove this process's temporary databases now, for a process about to end with
+    `os._exit`, which runs no finalizer: a stopped export worker's sort on disk would
+    stay in the temporary folder."""
+    for database in list(_databases):
+        database.remove()
 
 
 def _options() -> Options:

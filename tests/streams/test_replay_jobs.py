@@ -1,6 +1,7 @@
 """`deskstream replay --jobs N`: the exports written by several processes are the bytes one
 process writes, with the same audit lines, the same error and the same exit status."""
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -120,3 +121,27 @@ def test_sigterm_stops_the_export_workers_and_leaves_no_temp_file(tmp_path):
     assert replay.returncode == 143, said
     assert list(out.glob("*.tmp")) == []
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+
+
+def test_sigterm_removes_the_rows_export_workers_sorted_on_disk(tmp_path):
+    # given a replay whose two processes each write an export that sorts its rows on disk
+    # (a budget of one row in memory), its temporary folders in a folder of the test's
+    log = tmp_path / "events.ndjson"
+    write_log(log, list(generate(100, 5000, seed=5)))
+    out, temporary = tmp_path / "out", tmp_path / "temporary"
+    temporary.mkdir()
+    one_row = "import streams.replay as r; r.fold.__defaults__ = (r.MemoryBudget(kept_rows=1), None); "
+    command = [sys.executable, "-c", one_row + "from streams.cli import main; main()", "replay", str(log),
+               "--out", str(out), "--jobs", "2", "--export", "hootdesk-messages", "--export", "hootdesk-contacts"]
+    environment = {**os.environ, "TMPDIR": str(temporary)}
+    with subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE) as replay:
+        while len(list(temporary.glob("deskstream-replay-*"))) < 2 or len(list(out.glob(".deskstream-*.tmp"))) < 2:
+            assert replay.poll() is None, replay.stderr.read()  # still at it
+            time.sleep(0.01)
+        # when both sort their rows
+        replay.send_signal(signal.SIGTERM)
+        said = replay.communicate(timeout=30)[1].decode()
+    # then it stops, and neither process leaves its rows in the temporary folder
+    assert replay.returncode == 143, said
+    assert list(temporary.iterdir()) == []
