@@ -120,6 +120,14 @@ class VirtualAgentHandedOver(_ConversationEvent, frozen=True, kw_only=True):
     reason: str | None = None
 
 
+CONTACT_KEY_PREFIX = "contact:"
+
+
+def contact_key(contact_id: str) -> str:
+    """A contact's key: its events' (both kinds meet in one Hootdesk part) and its part's."""
+    return CONTACT_KEY_PREFIX + contact_id
+
+
 class ContactUpserted(Event, frozen=True, kw_only=True):
     contact_id: str
     medium: str
@@ -128,7 +136,7 @@ class ContactUpserted(Event, frozen=True, kw_only=True):
 
     @property
     def key(self) -> str:
-        return f"contact:{self.contact_id}"
+        return contact_key(self.contact_id)
 
 
 class ContactAttributeUpserted(Event, frozen=True, kw_only=True):
@@ -138,7 +146,7 @@ class ContactAttributeUpserted(Event, frozen=True, kw_only=True):
 
     @property
     def key(self) -> str:
-        return f"contact:{self.contact_id}"
+        return contact_key(self.contact_id)
 
 
 ConversationEvent = (

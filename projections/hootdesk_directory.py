@@ -11,6 +11,7 @@ from datetime import datetime
 import msgspec
 
 from events import AgentUpserted, ContactAttributeUpserted, ContactUpserted, Event, TeamUpserted
+from events.conversations import contact_key
 
 HOOTDESK_REFERENCE_TYPES = frozenset({ContactUpserted, ContactAttributeUpserted, AgentUpserted, TeamUpserted})
 
@@ -68,8 +69,12 @@ class People:
         self.parts = parts
 
     def contact(self, contact_id: str | None) -> ContactUpserted | None:
-        part = self.parts.get(f"contact:{contact_id}") if contact_id else None
+        part = self.contact_part(contact_id)
         return None if part is None else part.contact
+
+    def contact_part(self, contact_id: str | None) -> HootdeskPart | None:
+        """A contact's part: its upsert and its attributes."""
+        return self.parts.get(contact_key(contact_id)) if contact_id else None
 
     def agent(self, agent_id: str | None) -> AgentUpserted | None:
         part = self.parts.get(agent_id) if agent_id else None

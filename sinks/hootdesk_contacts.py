@@ -32,9 +32,8 @@ def _contact(field: str):
 
 
 def _last_updated(row: RollupRow) -> str | None:
-    key = f"contact:{row.owner_id}"
-    part = row.people.parts.get(key)
-    return None if part is None else local_time(last_change({key: part}), row.zone)
+    part = row.people.contact_part(row.owner_id)
+    return None if part is None else local_time(last_change({row.owner_id: part}), row.zone)
 
 
 CONTACT_COLUMNS = (
@@ -103,7 +102,7 @@ class ContactAttributesExport:
 
     def rows(self, state: ProjectionState, request: ExportRequest) -> Iterator[AttributeRow]:
         for contact in _contacts_who_wrote(state, request):
-            part = contact.people.parts.get(f"contact:{contact.owner_id}")
+            part = contact.people.contact_part(contact.owner_id)
             attributes = {} if part is None else part.attributes
             for name in sorted(attributes):
                 if attributes[name].value is not None:  # a value cleared is no longer stored

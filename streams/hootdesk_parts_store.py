@@ -5,10 +5,9 @@ exports read them for nearly every row."""
 from collections.abc import Iterator, MutableMapping
 from itertools import chain
 
+from events.conversations import CONTACT_KEY_PREFIX
 from projections.hootdesk_directory import HootdeskPart
 from streams.state_store import StateStore
-
-CONTACT_PREFIX = "contact:"
 
 
 class HootdeskPartsStore(MutableMapping):
@@ -22,7 +21,7 @@ class HootdeskPartsStore(MutableMapping):
         self._last: tuple[str, HootdeskPart | None] = ("", None)
 
     def get(self, key: str, default=None):
-        if not key.startswith(CONTACT_PREFIX):
+        if not key.startswith(CONTACT_KEY_PREFIX):
             return self._others.get(key, default)
         last_key, part = self._last
         if key != last_key:
@@ -37,14 +36,14 @@ class HootdeskPartsStore(MutableMapping):
         return part
 
     def __setitem__(self, key: str, part: HootdeskPart) -> None:
-        if key.startswith(CONTACT_PREFIX):
+        if key.startswith(CONTACT_KEY_PREFIX):
             self.contacts[key] = part
             self._last = (key, part)
         else:
             self._others[key] = part
 
     def __delitem__(self, key: str) -> None:
-        if key.startswith(CONTACT_PREFIX):
+        if key.startswith(CONTACT_KEY_PREFIX):
             del self.contacts[key]
             self._last = ("", None)
         else:
