@@ -17,6 +17,7 @@ from events import Event
 _at = attrgetter("at")
 _mark_key = attrgetter("at", "event_id")
 _event_key = attrgetter("occurred_at", "event_id")
+_event_id = attrgetter("event_id")
 
 
 def merged(marks: tuple, added: list) -> tuple:
@@ -51,12 +52,13 @@ class Copies:
 
     def distinct(self, events: list[Event]) -> list[Event]:
         """`events` (one entity's, in read order) with only the first read of each event."""
-        keys = list(map(_event_key, events))
-        if len(set(keys)) == len(keys):  # the usual case: no copies, checked in C
+        # The usual case, checked in C on the ids alone (strings hash once): no id twice, so
+        # no copy. Only ids seen twice need the times too.
+        if len(set(map(_event_id, events))) == len(events):
             return events
         first: dict[tuple, Event] = {}
         kept = []
-        for key, event in zip(keys, events):
+        for key, event in zip(map(_event_key, events), events):
             seen = first.get(key)
             if seen is None:
                 first[key] = event
