@@ -9,7 +9,7 @@ makes the events come again, fold the same and publish the same records once mor
 import asyncio
 
 import msgspec
-from faust.types import EventT
+from faust.types import TP, EventT
 
 from streams.table_entries import source
 
@@ -36,21 +36,55 @@ class Folded:
         Straight to the transport's producer: a Faust `send_soon` (its buffer, a message
         future and its callbacks per record) costs several times the Kafka client's own send.
         """
-        producer = app.producer
-        if not producer.started:  # an agent's test_context: no broker, the topics record the sends
+        if not _sends_itself(app):
             for topic, key, value in self.records:
                 topic.send_soon(key=key, value=value)
             return
-        sent = [await producer.send(topic.get_topic_name(), key, value, None, None, None)
-                for topic, key, value in self.records]
-        await producer.flush()
-        await asyncio.gather(*sent)
+        await _sent(app, [(topic.get_topic_name(), key, value, None) for topic, key, value in self.records])
 
-    def store(self, positions: dict[str, int] | None = None) -> None:
-        """Write the entries and move `positions` on, with no await: a snapshot sees all of
-        the batch or none of it."""
+    async def store(self, app, positions: dict[str, int] | None = None) -> None:
+        """Write the entries and move `positions` on, with no await in between: a snapshot
+        sees all of the batch or none of it. Then send the entries' changelog records and
+        wait for the broker's acknowledgement, as `deliver` does.
+
+        A table assignment would send each record with a Faust `send_soon` and note its
+        offset in RocksDB once acknowledged; here the store is written alone, the records
+        go straight to the producer, and each table partition notes only the batch's
+        last offset, which is where a recovery of that partition starts reading.
+        """
+        if not _sends_itself(app) or app.in_transaction:  # exactly-once: Faust's own commit bookkeeping
+            for table, key, received, state in self.writes:
+                with source(received):
+                    table[key] = _encoder.encode(state)
+            if positions is not None:
+                positions.update(self.positions)
+            return
+        changelog = []
         for table, key, received, state in self.writes:
+            value = _encoder.encode(state)
             with source(received):
-                table[key] = _encoder.encode(state)
+                table.data[key] = value
+            topic = table.changelog_topic
+            changelog.append((table, topic.get_topic_name(), topic.prepare_key(key, table.key_serializer)[0],
+                              value, received.message.partition))
         if positions is not None:
             positions.update(self.positions)
+        offsets = await _sent(app, [(name, key, value, partition) for _, name, key, value, partition in changelog])
+        last = {(table, TP(name, partition)): offset
+                for (table, name, _, _, partition), offset in zip(changelog, offsets)}
+        for (table, tp), offset in last.items():
+            table.data.set_persisted_offset(tp, offset)
+
+
+def _sends_itself(app) -> bool:
+    """False in an agent's test_context, where no producer runs and Faust's topics record the sends."""
+    return app.producer.started
+
+
+async def _sent(app, records: list[tuple]) -> list[int]:
+    """Send (topic name, key, value, partition) records, wait until the broker has
+    acknowledged every record the worker sent so far, and give each record's offset."""
+    producer = app.producer
+    sent = [await producer.send(topic, key, value, partition, None, None) for topic, key, value, partition in records]
+    await producer.flush()
+    return [metadata.offset for metadata in await asyncio.gather(*sent)]

@@ -87,4 +87,4 @@ async def roll_up_figures(runtime, batch: Sequence[EventT], people: People) -> N
                                          figures_fold.team_ids(owner, people))
         folded.publish(topic, owner.encode(), HOOTDESK_FIGURES.encode(published))
     await folded.deliver(runtime.app)
-    folded.store()
+    await folded.store(runtime.app)

@@ -208,7 +208,7 @@ class Processor:
         if conversations or presence:
             send_figure_changes(self.runtime, folded, conversations, presence, self.people())
         await folded.deliver(self.runtime.app)
-        folded.store(self.positions)
+        await folded.store(self.runtime.app, self.positions)
 
     def apply(self, events: list[tuple[Event, EventT]], folded: Folded) -> tuple[list, list, list]:
         """Fold the events, the reference data into its tables, the rest into `folded`;
@@ -338,7 +338,7 @@ class Processor:
             rollup = rollups.rollup(owner, after, rollups.owner_name(owner, self.directory.parts()))
             folded.publish(topic, owner.encode(), ROLLUP.encode(rollup))
         await folded.deliver(self.runtime.app)
-        folded.store()
+        await folded.store(self.runtime.app)
 
     async def dead_letter(self, message, reason: str) -> None:
         """The original bytes, untouched, with the reason and the source in headers."""
