@@ -32,21 +32,33 @@ def followed_topics(settings: Settings) -> dict[str, tuple[str, AvroCodec]]:
 class DashboardFeed:
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.state = DashboardState()
+        self._state = DashboardState()
+        # The latest record of each key read since the state was last looked at, still
+        # encoded: most are replaced before a page shows them, and a worker nobody watches
+        # decodes none (decoding every record cost ~4 % of the worker's CPU).
+        self._unread: dict[tuple[str, bytes], bytes | None] = {}
         self.version = 0  # batches applied; a stream shows the view again when it moves
         self.closing = False
         self._changed = asyncio.Condition()
 
-    def apply(self, topic: str, key: bytes | None, value: bytes | None) -> bool:
-        """One downstream record into the state; False (and a warning) for one it can't read."""
-        kind, codec = followed_topics(self.settings)[topic]
-        try:
-            record = None if value is None else codec.decode(value)
-            self.state.apply(kind, key.decode(), record)
-        except Exception as exc:  # a foreign record must not stop the page: it is left out
-            log.warning("dashboard: record of %s key %r left out, not a %s: %s", topic, key, codec.cls.__name__, exc)
-            return False
-        return True
+    def apply(self, topic: str, key: bytes, value: bytes | None) -> None:
+        """One downstream record (None: a tombstone), decoded when the state is next looked at."""
+        self._unread[topic, key] = value
+
+    @property
+    def state(self) -> DashboardState:
+        """The latest record of each key, those read since the last look decoded now; one it
+        can't read is left out with a warning."""
+        unread, self._unread = self._unread, {}
+        topics = followed_topics(self.settings)
+        for (topic, key), value in unread.items():
+            kind, codec = topics[topic]
+            try:
+                self._state.apply(kind, key.decode(), None if value is None else codec.decode(value))
+            except Exception as exc:  # a foreign record must not stop the page: it is left out
+                log.warning("dashboard: record of %s key %r left out, not a %s: %s", topic, key,
+                            codec.cls.__name__, exc)
+        return self._state
 
     async def _notify(self, closing: bool = False) -> None:
         async with self._changed:

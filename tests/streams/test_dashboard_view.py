@@ -1,5 +1,6 @@
 """The dashboard's figures from downstream records: counts, ages, medians, charts' data."""
 from datetime import UTC, datetime, timedelta
+from unittest.mock import patch
 from xml.etree import ElementTree as ET
 
 from events.downstream import TICKET_METRICS, HootdeskFigures, Minutes, Rollup, TicketMetrics
@@ -227,17 +228,32 @@ def test_owners_are_shown_by_name_in_name_order_and_by_key_when_unnamed():
     assert shown["available_now"] == ["Zoé"]
 
 
-def test_feed_applies_records_and_tombstones_and_leaves_out_what_it_cannot_read():
+def test_feed_applies_records_and_tombstones_and_leaves_out_what_it_cannot_read(caplog):
     # given the feed of default settings
     settings = Settings()
     feed = DashboardFeed(settings)
     record = ticket(1, "open", NOON)
     # when
-    read = feed.apply(settings.ticket_metrics_topic, b"1", TICKET_METRICS.encode(record))
-    garbage = feed.apply(settings.agent_rollups_topic, b"agent:11", b"\xff")
+    feed.apply(settings.ticket_metrics_topic, b"1", TICKET_METRICS.encode(record))
+    feed.apply(settings.agent_rollups_topic, b"agent:11", b"\xff")
     shown = dict(feed.state.records["tickets"])
     feed.apply(settings.ticket_metrics_topic, b"1", None)
     # then
-    assert (read, garbage) == (True, False)
     assert shown == {"1": record} and feed.state.records["tickets"] == {}
     assert feed.state.records["rollups"] == {}
+    assert "record of deskstream.agent-rollups key b'agent:11' left out, not a Rollup" in caplog.text
+
+
+def test_feed_decodes_only_the_latest_record_of_a_key_when_the_state_is_looked_at():
+    # given the feed of default settings, and a ticket's record replaced by a newer one
+    settings = Settings()
+    feed = DashboardFeed(settings)
+    older, newer = ticket(1, "open", NOON), ticket(1, "solved", NOON)
+    feed.apply(settings.ticket_metrics_topic, b"1", TICKET_METRICS.encode(older))
+    feed.apply(settings.ticket_metrics_topic, b"1", TICKET_METRICS.encode(newer))
+    # when the state is looked at, with the record codec counting its decodes
+    with patch.object(type(TICKET_METRICS), "decode", autospec=True, side_effect=type(TICKET_METRICS).decode) as decode:
+        shown = dict(feed.state.records["tickets"])
+        again = dict(feed.state.records["tickets"])  # nothing read since
+    # then
+    assert shown == again == {"1": newer} and decode.call_count == 1
