@@ -5,8 +5,11 @@ on disk, so that an account of a million tickets replays in bounded memory.
 memory (`projections.waiting`); `StateStore` keeps the folded states. Each writes to a
 RocksDB database (rocksdict, as the worker keeps its tables) in batches, made when the
 first batch is written, in a temporary folder (under TMPDIR) removed when its owner is
-dropped or the process ends: a replay that fits in memory never touches the disk.
+dropped or the process ends: a replay that fits in memory never touches the disk. A
+replay killed (SIGKILL, the machine's out-of-memory killer) leaves its folders behind;
+the next process to make one removes them (`sweep_stale_folders`).
 """
+import fcntl
 import os
 import shutil
 import tempfile
@@ -175,7 +178,9 @@ class TemporaryDatabase:
 
     def __init__(self, compacted: bool = True) -> None:
         self.owner = os.getpid()  # not a process forked from it: it must not remove the folder
-        self.folder = tempfile.mkdtemp(prefix="deskstream-replay-")
+        if not _swept:
+            sweep_stale_folders()
+        self.folder, self._lock = _locked_folder()
         _databases.add(self)
         self.options = _options()
         # Data read once in order, then dropped, is not worth RocksDB's compactions: they
@@ -196,11 +201,53 @@ class TemporaryDatabase:
         if self.folder is not None and os.getpid() == self.owner:  # once, by its owner
             self.db.close()
             shutil.rmtree(self.folder, ignore_errors=True)
+            os.close(self._lock)
             self.folder = None
 
 
 # Every temporary database made, for `remove_temporary_databases`.
 _databases: weakref.WeakSet[TemporaryDatabase] = weakref.WeakSet()
+
+
+FOLDER_PREFIX = "deskstream-replay-"
+LOCK_FILE = "deskstream.lock"
+_swept = False  # by this process (or the one it was forked from): once is enough
+
+
+def _locked_folder() -> tuple[str, int]:
+    """A new temporary folder and its lock file's handle, locked while the folder is in use:
+    the lock is shared with the processes forked from this one (an export worker reading
+    the database) and dropped by the kernel when they all end, even by SIGKILL."""
+    while True:
+        folder = tempfile.mkdtemp(prefix=FOLDER_PREFIX)
+        handle = os.open(os.path.join(folder, LOCK_FILE), os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        if os.fstat(handle).st_nlink:
+            return folder, handle
+        os.close(handle)  # swept between its lock file's creation and its lock: take another
+
+
+def sweep_stale_folders() -> None:
+    """Remove the temporary folders under TMPDIR of replays that died without removing them
+    (their lock free); a running replay's, a folder with no lock file and anything not named
+    as ours are left alone."""
+    global _swept
+    _swept = True
+    root = tempfile.gettempdir()
+    for name in os.listdir(root):
+        if not name.startswith(FOLDER_PREFIX):
+            continue
+        try:
+            handle = os.open(os.path.join(root, name, LOCK_FILE), os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            continue  # removed meanwhile, not a folder of ours, or made a moment ago: left
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            shutil.rmtree(os.path.join(root, name), ignore_errors=True)
+        except BlockingIOError:
+            pass  # in use by a live replay
+        finally:
+            os.close(handle)
 
 
 def remove_temporary_databases() -> None:

@@ -1,11 +1,14 @@
 """`deskstream replay --jobs N`: the exports written by several processes are the bytes one
 process writes, with the same audit lines, the same error and the same exit status."""
+import fcntl
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from bench.generate.log import generate
 from events.log import write_log
 from streams.audit import AUDIT_FILE
 from streams.cli import main
+from streams.state_store import LOCK_FILE
 
 ROOT = Path(__file__).parents[2]
 
@@ -123,25 +127,101 @@ def test_sigterm_stops_the_export_workers_and_leaves_no_temp_file(tmp_path):
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
 
 
+# A replay whose export processes sort their rows on disk (a budget of one row in memory);
+# with HELD set, each stops as it starts reading its rows back (its folder and its temp file
+# made) and says so with a file named by its pid in HELD, until it is stopped.
+SORTING_ON_DISK = """
+import os, time
+import streams.replay as replay, streams.sorted_rows_store as rows
+replay.fold.__defaults__ = (replay.MemoryBudget(kept_rows=1), None)
+read_back = rows.SortedRowsStore._read_back
+def held(store):
+    open(os.path.join(os.environ["HELD"], str(os.getpid())), "w").close()
+    time.sleep(3600)
+    yield from read_back(store)
+if "HELD" in os.environ:
+    rows.SortedRowsStore._read_back = held
+from streams.cli import main
+main()
+"""
+
+
+def _sorting_on_disk(tmp_path: Path, *exports: str, jobs: int = 2) -> tuple[list[str], dict, Path, Path]:
+    """The command of such a replay of 5,000 conversations, its environment (TMPDIR and
+    HELD folders of the test's), and those two folders."""
+    log = tmp_path / "events.ndjson"
+    if not log.exists():
+        write_log(log, list(generate(100, 5000, seed=5)))
+    temporary, held = tmp_path / "temporary", tmp_path / "held"
+    temporary.mkdir(exist_ok=True)
+    held.mkdir(exist_ok=True)
+    command = [sys.executable, "-c", SORTING_ON_DISK, "replay", str(log), "--out", str(tmp_path / "out"),
+               "--jobs", str(jobs), *(arg for export in exports for arg in ("--export", export))]
+    return command, {**os.environ, "TMPDIR": str(temporary), "HELD": str(held)}, temporary, held
+
+
+@contextmanager
+def _stopped_at_the_end(replay: subprocess.Popen) -> Iterator[subprocess.Popen]:
+    """The replay, killed if a check fails while it is held (else it would wait an hour)."""
+    with replay:
+        try:
+            yield replay
+        finally:
+            if replay.poll() is None:
+                replay.kill()
+
+
+def _until(condition, what: str, replay: subprocess.Popen, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert replay.poll() is None, replay.stderr.read()  # still at it
+        assert time.monotonic() < deadline, f"no {what} after {seconds} s"
+        time.sleep(0.01)
+
+
 def test_sigterm_removes_the_rows_export_workers_sorted_on_disk(tmp_path):
     # given a replay whose two processes each write an export that sorts its rows on disk
-    # (a budget of one row in memory), its temporary folders in a folder of the test's
-    log = tmp_path / "events.ndjson"
-    write_log(log, list(generate(100, 5000, seed=5)))
-    out, temporary = tmp_path / "out", tmp_path / "temporary"
-    temporary.mkdir()
-    one_row = "import streams.replay as r; r.fold.__defaults__ = (r.MemoryBudget(kept_rows=1), None); "
-    command = [sys.executable, "-c", one_row + "from streams.cli import main; main()", "replay", str(log),
-               "--out", str(out), "--jobs", "2", "--export", "hootdesk-messages", "--export", "hootdesk-contacts"]
-    environment = {**os.environ, "TMPDIR": str(temporary)}
-    with subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE) as replay:
-        while len(list(temporary.glob("deskstream-replay-*"))) < 2 or len(list(out.glob(".deskstream-*.tmp"))) < 2:
-            assert replay.poll() is None, replay.stderr.read()  # still at it
-            time.sleep(0.01)
+    command, environment, temporary, held = _sorting_on_disk(tmp_path, "hootdesk-messages", "hootdesk-contacts")
+    with _stopped_at_the_end(subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL,
+                                              stderr=subprocess.PIPE)) as replay:
+        _until(lambda: len(list(held.iterdir())) == 2, "two exports sorting on disk", replay)
+        assert len(list((tmp_path / "out").glob(".deskstream-*.tmp"))) == 2
         # when both sort their rows
         replay.send_signal(signal.SIGTERM)
         said = replay.communicate(timeout=30)[1].decode()
     # then it stops, and neither process leaves its rows in the temporary folder
     assert replay.returncode == 143, said
     assert list(temporary.iterdir()) == []
+
+
+def test_the_folders_of_a_replay_killed_are_removed_by_the_next_replay(tmp_path):
+    # given a replay killed (SIGKILL, its export processes too) while two of them sort
+    # their rows on disk: nothing runs in a killed process, so its folders stay
+    command, environment, temporary, held = _sorting_on_disk(tmp_path, "hootdesk-messages", "hootdesk-contacts")
+    with _stopped_at_the_end(subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL,
+                                              stderr=subprocess.PIPE, start_new_session=True)) as replay:
+        _until(lambda: len(list(held.iterdir())) == 2, "two exports sorting on disk", replay)
+        os.killpg(replay.pid, signal.SIGKILL)
+    left = list(temporary.glob("deskstream-replay-*"))
+    deadline = time.monotonic() + 60
+    while not all(_unlocked(folder) for folder in left):  # the killed processes' locks dropped
+        assert time.monotonic() < deadline, "the killed replay's processes still hold their folders"
+        time.sleep(0.01)
+    # when the next replay sorts rows on disk in the same temporary folder
+    command, environment, _, _ = _sorting_on_disk(tmp_path, "hootdesk-contacts", jobs=1)
+    del environment["HELD"]
+    done = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, timeout=300)
+    # then the killed replay's folders are gone, and so is its own
+    assert done.returncode == 0, done.stderr.decode()
+    assert len(left) == 2 and list(temporary.iterdir()) == []
+
+
+def _unlocked(folder: Path) -> bool:
+    handle = os.open(folder / LOCK_FILE, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(handle)

@@ -1,9 +1,10 @@
 """What a replay keeps on disk beyond its memory budget: states, and events waiting to be folded."""
 from datetime import datetime
+from pathlib import Path
 
 from projections.state import ProjectionState
 from projections.tickets import TicketState
-from streams.state_store import EventOverflow, StateStore
+from streams.state_store import LOCK_FILE, EventOverflow, StateStore, TemporaryDatabase, sweep_stale_folders
 from tests.projections.tickets_story import at, comment, created, status
 
 PARIS_MORNING = datetime.fromisoformat("2026-03-02T10:00:00+01:00")
@@ -99,3 +100,23 @@ def test_ticket_folded_from_overflow_and_memory_equals_one_folded_from_memory():
     in_memory.fold(story)
     # then the ticket is the same
     assert with_overflow.tickets[1] == in_memory.tickets[1]
+
+
+def test_sweep_removes_the_folders_of_dead_replays_and_leaves_live_and_foreign_ones(tmp_path, monkeypatch):
+    # given under TMPDIR: a database of this process (in use), a folder whose lock no one
+    # holds (its replay was killed), one of our names with no lock file, and someone else's
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    live = TemporaryDatabase()
+    dead = tmp_path / "deskstream-replay-dead"
+    (dead / "data").mkdir(parents=True)
+    (dead / LOCK_FILE).touch()
+    unlocked = tmp_path / "deskstream-replay-nolock"
+    unlocked.mkdir()
+    foreign = tmp_path / "someone-else"
+    foreign.mkdir()
+    # when the folders are swept
+    sweep_stale_folders()
+    # then only the dead replay's folder is gone
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        [Path(live.folder).name, "deskstream-replay-nolock", "someone-else"])
+    live.remove()
