@@ -69,6 +69,8 @@ class Folded:
                               value, received.message.partition))
         if positions is not None:
             positions.update(self.positions)
+        if not changelog:
+            return
         offsets = await _sent(app, [(name, key, value, partition) for _, name, key, value, partition in changelog])
         last = {(table, TP(name, partition)): offset
                 for (table, name, _, _, partition), offset in zip(changelog, offsets)}
