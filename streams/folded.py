@@ -11,7 +11,7 @@ import asyncio
 import msgspec
 from faust.types import TP, EventT
 
-from streams.table_entries import source
+from streams.table_entries import entry_key, source, write_entry
 
 _encoder = msgspec.msgpack.Encoder()
 
@@ -63,9 +63,8 @@ class Folded:
         for table, key, received, state in self.writes:
             value = _encoder.encode(state)
             with source(received):
-                table.data[key] = value
-            topic = table.changelog_topic
-            changelog.append((table, topic.get_topic_name(), topic.prepare_key(key, table.key_serializer)[0],
+                write_entry(table, key, value)
+            changelog.append((table, table.changelog_topic.get_topic_name(), entry_key(table.key_serializer, key),
                               value, received.message.partition))
         if positions is not None:
             positions.update(self.positions)

@@ -18,7 +18,7 @@ from projections.hootdesk_figures import AGENT, FiguresState, Presence
 from projections.hootdesk_rollups import Tally
 from projections.presence import PresenceState
 from streams.folded import Folded
-from streams.table_entries import source
+from streams.table_entries import source, stored_value
 
 _encoder = msgspec.msgpack.Encoder()
 
@@ -76,7 +76,7 @@ async def roll_up_figures(runtime, batch: Sequence[EventT], people: People) -> N
     folded = Folded()
     for owner, conversations in told.items():
         with source(last[owner]):
-            stored = runtime.hootdesk_figures.get(owner)
+            stored = stored_value(runtime.hootdesk_figures, owner)
         before = _state_decoder.decode(stored) if stored is not None else figures_fold.initial()
         after = figures_fold.apply(before, conversations, present.get(owner))
         if after == before:  # a change delivered again
