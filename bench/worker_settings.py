@@ -1,0 +1,75 @@
+"""Worker settings against each other, alternated on one broker and one log: CPU per event of each.
+
+    python -m bench.worker_settings --rounds 4 batch_size=500 batch_size=2000
+    python -m bench.worker_settings producer_linger=0.02 producer_linger=0.005,batch_wait=0.2
+
+Each argument is one candidate: `field=value` pairs of `streams.settings.Settings`,
+comma-separated (none: the defaults). Starts a test broker, produces the log of
+`bench.worker_throughput` once, and runs a fresh worker group per candidate per round, in
+turn, the order reversed every other round, with a no-op Faust agent between rounds: a
+host whose speed drifts moves every candidate alike. Prints each run and the means.
+Not a test.
+"""
+import argparse
+import statistics
+import tempfile
+from pathlib import Path
+
+import msgspec
+
+from bench.generate import generate
+from bench.worker_throughput import noop_rate, worker_rate
+from events.log import write_log
+from streams.settings import ENV_PREFIX, Settings, SettingsError
+from tests import kafka_broker
+from tests.integration.worker_harness import deskstream, isolated_settings
+
+
+def candidate(text: str) -> dict:
+    """`batch_size=2000,batch_wait=0.2` as Settings fields, parsed as their variables are."""
+    values = dict(pair.partition("=")[::2] for pair in filter(None, text.split(",")))
+    for name in values:
+        if name not in Settings.__struct_fields__:
+            raise SystemExit(f"{name!r} is not a setting; expected one of {', '.join(Settings.__struct_fields__)}")
+    try:
+        parsed = Settings.from_env({ENV_PREFIX + name.upper(): value for name, value in values.items()})
+    except SettingsError as exc:
+        raise SystemExit(str(exc)) from None
+    return {name: getattr(parsed, name) for name in values}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("candidates", nargs="+", help="field=value[,field=value...]; an empty string: the defaults")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--tickets", type=int, default=3000)
+    parser.add_argument("--conversations", type=int, default=600)
+    args = parser.parse_args()
+    candidates = [(text or "defaults", candidate(text)) for text in args.candidates]
+
+    broker = kafka_broker.start()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            folder = Path(folder)
+            settings = isolated_settings(broker.broker_url, folder, partitions=4)
+            log = folder / "events.ndjson"
+            total = write_log(log, generate(args.tickets, args.conversations, seed=5))
+            deskstream(settings, "produce", str(log), timeout=1800)
+            runs: dict[str, list[float]] = {name: [] for name, _ in candidates}
+            noop = []
+            for turn in range(args.rounds):
+                noop.append(noop_rate(settings, total).cpu_us)
+                for name, fields in candidates if turn % 2 == 0 else reversed(candidates):
+                    rate = worker_rate(msgspec.structs.replace(settings, **fields), folder)
+                    runs[name].append(rate.cpu_us)
+                    print(f"round {turn + 1} {name}: {rate}", flush=True)
+            noop.append(noop_rate(settings, total).cpu_us)
+            print(f"no-op agent µs per event: {' / '.join(f'{us:.0f}' for us in noop)}")
+            for name, cpu in runs.items():
+                print(f"{name}: {' / '.join(f'{us:.0f}' for us in cpu)} µs per event, mean {statistics.mean(cpu):.0f}")
+    finally:
+        broker.stop()
+
+
+if __name__ == "__main__":
+    main()
