@@ -3,8 +3,9 @@
     python -m bench.worker_settings --rounds 4 batch_size=500 batch_size=2000
     python -m bench.worker_settings producer_linger=0.02 producer_linger=0.005,batch_wait=0.2
 
-Each argument is one candidate: `field=value` pairs of `streams.settings.Settings`,
-comma-separated (none: the defaults). Starts a test broker, produces the log of
+Each argument is one candidate: `field=value` pairs of `streams.settings.Settings`, or
+`FAUST_NAME=value` for a Faust setting deskstream leaves at Faust's default
+(DESKSTREAM_FAUST_NAME), comma-separated (none: the defaults). Starts a test broker, produces the log of
 `bench.worker_throughput` once, and runs a fresh worker group per candidate per round, in
 turn, the order reversed every other round, with a no-op Faust agent between rounds: a
 host whose speed drifts moves every candidate alike. Prints each run and the means.
@@ -25,17 +26,21 @@ from tests import kafka_broker
 from tests.integration.worker_harness import deskstream, isolated_settings
 
 
-def candidate(text: str) -> dict:
-    """`batch_size=2000,batch_wait=0.2` as Settings fields, parsed as their variables are."""
+def candidate(text: str) -> tuple[dict, dict[str, str]]:
+    """`batch_size=2000,FAUST_STREAM_BUFFER_MAXSIZE=16384` as (Settings fields, parsed as
+    their variables are; Faust's settings, as WorkerProcess.faust takes them)."""
     values = dict(pair.partition("=")[::2] for pair in filter(None, text.split(",")))
-    for name in values:
+    faust = {name.removeprefix("FAUST_"): value for name, value in values.items() if name.startswith("FAUST_")}
+    ours = {name: value for name, value in values.items() if not name.startswith("FAUST_")}
+    for name in ours:
         if name not in Settings.__struct_fields__:
-            raise SystemExit(f"{name!r} is not a setting; expected one of {', '.join(Settings.__struct_fields__)}")
+            raise SystemExit(f"{name!r} is not a setting; expected FAUST_NAME or one of "
+                             f"{', '.join(Settings.__struct_fields__)}")
     try:
-        parsed = Settings.from_env({ENV_PREFIX + name.upper(): value for name, value in values.items()})
+        parsed = Settings.from_env({ENV_PREFIX + name.upper(): value for name, value in ours.items()})
     except SettingsError as exc:
         raise SystemExit(str(exc)) from None
-    return {name: getattr(parsed, name) for name in values}
+    return {name: getattr(parsed, name) for name in ours}, faust
 
 
 def main() -> None:
@@ -59,8 +64,8 @@ def main() -> None:
             noop = []
             for turn in range(args.rounds):
                 noop.append(noop_rate(settings, total).cpu_us)
-                for name, fields in candidates if turn % 2 == 0 else reversed(candidates):
-                    rate = worker_rate(msgspec.structs.replace(settings, **fields), folder)
+                for name, (fields, faust) in candidates if turn % 2 == 0 else reversed(candidates):
+                    rate = worker_rate(msgspec.structs.replace(settings, **fields), folder, faust)
                     runs[name].append(rate.cpu_us)
                     print(f"round {turn + 1} {name}: {rate}", flush=True)
             noop.append(noop_rate(settings, total).cpu_us)

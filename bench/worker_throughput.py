@@ -100,16 +100,22 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def worker_rate(settings, folder: Path) -> Rate:
-    """A fresh worker group, between its first and last commit."""
+def worker_rate(settings, folder: Path, faust: dict[str, str] | None = None) -> Rate:
+    """A fresh worker group, between its first and last commit; `faust`: Faust settings
+    changed (WorkerProcess.faust)."""
     run = uuid.uuid4().hex[:8]
     settings = msgspec.structs.replace(settings, app_id=f"{settings.app_id}-{run}", data_dir=folder / run)
-    worker = WorkerProcess(settings, folder / f"worker-{run}.log").start()
+    worker = WorkerProcess(settings, folder / f"worker-{run}.log")
+    worker.faust = faust or {}
+    worker.start()
     try:
         first, _ = wait_for(lambda: (c := consumed(settings))[0] > 0 and c, "a first commit", worker, timeout=600)
         started, cpu = time.perf_counter(), cpu_seconds(worker.process.pid)
         _, total = wait_for(lambda: (c := consumed(settings))[0] == c[1] and c, "the last commit", worker, timeout=1800)
         events = total - first
+        if events == 0:
+            raise SystemExit(f"the worker consumed all {total:,} events before its first commit: give it a longer "
+                             "log (--tickets)")
         return Rate(events / (time.perf_counter() - started), (cpu_seconds(worker.process.pid) - cpu) / events * 1e6)
     finally:
         worker.stop()
