@@ -1,6 +1,7 @@
 """Packaging (spec §4.3): a .zip holding export_YYYY_MM_DD_<id>_1.<ext>, the same bytes every time."""
 import hashlib
 import re
+import threading
 import zipfile
 from datetime import UTC, datetime
 
@@ -10,6 +11,7 @@ import pytest
 from events.commands import ExportRequest
 from projections.state import ProjectionState
 from sinks.export import write_export
+from sinks import packaging
 from sinks.packaging import export_id, package_names, write_package
 from sinks.ticket_metrics import TicketMetricsExport
 from tests.projections.tickets_story import at, created, people
@@ -105,3 +107,51 @@ def test_package_is_written_whole_or_not_at_all(tmp_path):
         write_package(tmp_path, "a.zip", "export_2026_03_07_00ff_1.csv", datetime(2026, 3, 7), chunks())
     # then
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_package_is_the_same_bytes_however_its_rows_come_cut(tmp_path, monkeypatch):
+    # given the thread that deflates taking pieces of 64 bytes, and 50 rows of 30 bytes
+    monkeypatch.setattr(packaging, "PIECE_BYTES", 64)
+    rows = [f"{n:04},solved,2026-03-07T10:{n % 60:02}\r\n".encode() for n in range(50)]
+    assert {len(row) for row in rows} == {30}
+    when = datetime(2026, 3, 7)
+    # when the same rows come one by one, and all in one chunk
+    one_by_one, _ = write_package(tmp_path / "a", "a.zip", "export_2026_03_07_00ff_1.csv", when, iter(rows))
+    whole, _ = write_package(tmp_path / "b", "b.zip", "export_2026_03_07_00ff_1.csv", when, [b"".join(rows)])
+    # then the two zips are the same bytes, holding the rows in order
+    assert one_by_one.read_bytes() == whole.read_bytes()
+    with zipfile.ZipFile(one_by_one) as archive:
+        assert archive.read("export_2026_03_07_00ff_1.csv") == b"".join(rows)
+
+
+class FullDisk:
+    """A zip entry whose writes fail, as on a full disk."""
+
+    def __init__(self):
+        self.written = 0
+
+    def write(self, piece: bytes) -> None:
+        self.written += 1
+        raise OSError(28, "No space left on device")
+
+
+def test_a_failed_deflate_stops_the_rows_and_is_raised_where_they_are_made(monkeypatch):
+    # given pieces of 64 bytes, and an entry that can't be written
+    monkeypatch.setattr(packaging, "PIECE_BYTES", 64)
+    made = []
+
+    def rows():
+        for n in range(1000):
+            made.append(n)
+            yield b"x" * 64
+
+    entry = FullDisk()
+    threads = threading.active_count()
+    # when the rows are deflated into it
+    with pytest.raises(OSError, match="No space left"):
+        packaging._deflated_beside(entry, rows())
+    # then the first failed write stops the rows well before their end, no other write is
+    # tried, and the thread that deflated is gone
+    assert len(made) < 10
+    assert entry.written == 1
+    assert threading.active_count() == threads
