@@ -5,11 +5,11 @@
 
 Each argument is one candidate: `field=value` pairs of `streams.settings.Settings`, or
 `FAUST_NAME=value` for a Faust setting deskstream leaves at Faust's default
-(DESKSTREAM_FAUST_NAME), comma-separated (none: the defaults). Starts a test broker, produces the log of
-`bench.worker_throughput` once, and runs a fresh worker group per candidate per round, in
-turn, the order reversed every other round, with a no-op Faust agent between rounds: a
-host whose speed drifts moves every candidate alike. Prints each run and the means.
-Not a test.
+(DESKSTREAM_FAUST_NAME), comma-separated (none: the defaults). Starts a test broker,
+produces the log of `bench.worker_throughput` once, and runs a fresh worker group per
+candidate per round, in turn, the order reversed every other round, with a no-op Faust
+agent between rounds: a host whose speed drifts moves every candidate alike. Prints each
+run and the means. Not a test.
 """
 import argparse
 import statistics
