@@ -81,8 +81,8 @@ def write_package(export_dir: Path, zip_name: str, entry_name: str, when: dateti
 
 def _deflated_beside(inner, chunks: Iterable[bytes]) -> None:
     """Write `chunks` into the zip entry `inner` from a thread of its own while this one
-    makes them: zlib lets go of the GIL while it deflates, about a third of a Zendesk
-    export's time (docs/benchmarks.md). One deflate stream over the same bytes, however
+    makes them: zlib lets go of the GIL while it deflates, about two fifths of the Zendesk
+    exports' time (docs/benchmarks.md). One deflate stream over the same bytes, however
     they are cut: the same zip as written here."""
     pieces: queue.Queue[bytes | None] = queue.Queue(WAITING_PIECES)
     failed: list[BaseException] = []
