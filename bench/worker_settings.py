@@ -2,18 +2,23 @@
 
     python -m bench.worker_settings --rounds 4 batch_size=500 batch_size=2000
     python -m bench.worker_settings producer_linger=0.02 producer_linger=0.005,batch_wait=0.2
+    git archive HEAD | tar -x -C /tmp/old && python -m bench.worker_settings tree=/tmp/old ''
 
-Each argument is one candidate: `field=value` pairs of `streams.settings.Settings`, or
+Each argument is one candidate: `field=value` pairs of `streams.settings.Settings`,
 `FAUST_NAME=value` for a Faust setting deskstream leaves at Faust's default
-(DESKSTREAM_FAUST_NAME), comma-separated (none: the defaults). Starts a test broker,
+(DESKSTREAM_FAUST_NAME), or `tree=PATH` for the worker run from another source tree
+(its PYTHONPATH), comma-separated (none: the defaults). Starts a test broker,
 produces the log of `bench.worker_throughput` once, and runs a fresh worker group per
 candidate per round, in turn, the order reversed every other round, with a no-op Faust
 agent between rounds: a host whose speed drifts moves every candidate alike. Prints each
 run and the means. Not a test.
 """
 import argparse
+import os
 import statistics
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import msgspec
@@ -26,10 +31,14 @@ from tests import kafka_broker
 from tests.integration.worker_harness import deskstream, isolated_settings
 
 
-def candidate(text: str) -> tuple[dict, dict[str, str]]:
-    """`batch_size=2000,FAUST_STREAM_BUFFER_MAXSIZE=16384` as (Settings fields, parsed as
-    their variables are; Faust's settings, as WorkerProcess.faust takes them)."""
+def candidate(text: str) -> tuple[dict, dict[str, str], str | None]:
+    """`batch_size=2000,FAUST_STREAM_BUFFER_MAXSIZE=16384,tree=/tmp/old` as (Settings fields,
+    parsed as their variables are; Faust's settings, as WorkerProcess.faust takes them;
+    the source tree)."""
     values = dict(pair.partition("=")[::2] for pair in filter(None, text.split(",")))
+    tree = values.pop("tree", None)
+    if tree is not None and not (Path(tree) / "streams" / "worker.py").is_file():
+        raise SystemExit(f"tree={tree}: not a deskstream source tree (no streams/worker.py in it)")
     faust = {name.removeprefix("FAUST_"): value for name, value in values.items() if name.startswith("FAUST_")}
     ours = {name: value for name, value in values.items() if not name.startswith("FAUST_")}
     for name in ours:
@@ -40,7 +49,24 @@ def candidate(text: str) -> tuple[dict, dict[str, str]]:
         parsed = Settings.from_env({ENV_PREFIX + name.upper(): value for name, value in ours.items()})
     except SettingsError as exc:
         raise SystemExit(str(exc)) from None
-    return {name: getattr(parsed, name) for name in ours}, faust
+    return {name: getattr(parsed, name) for name in ours}, faust, tree
+
+
+@contextmanager
+def source_tree(tree: str | None) -> Iterator[None]:
+    """Workers started within run from `tree` (first on their PYTHONPATH), if given."""
+    if tree is None:
+        yield
+        return
+    before = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = str(Path(tree).resolve())
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = before
 
 
 def main() -> None:
@@ -64,8 +90,9 @@ def main() -> None:
             noop = []
             for turn in range(args.rounds):
                 noop.append(noop_rate(settings, total).cpu_us)
-                for name, (fields, faust) in candidates if turn % 2 == 0 else reversed(candidates):
-                    rate = worker_rate(msgspec.structs.replace(settings, **fields), folder, faust)
+                for name, (fields, faust, tree) in candidates if turn % 2 == 0 else reversed(candidates):
+                    with source_tree(tree):
+                        rate = worker_rate(msgspec.structs.replace(settings, **fields), folder, faust)
                     runs[name].append(rate.cpu_us)
                     print(f"round {turn + 1} {name}: {rate}", flush=True)
             noop.append(noop_rate(settings, total).cpu_us)

@@ -1,6 +1,5 @@
 """A batch's table entries: written to the store, then their changelog records sent by the
 worker itself (streams.folded), each table partition noting its last record's offset."""
-import asyncio
 from types import SimpleNamespace
 from unittest.mock import Mock
 
@@ -19,15 +18,13 @@ class Producer:
         self.records: list[tuple] = []
         self.offsets: dict[tuple[str, int], int] = {}
 
-    async def send(self, topic, key, value, partition, timestamp, headers):
-        self.records.append((topic, key, value, partition))
-        offset = self.offsets[topic, partition] = self.offsets.get((topic, partition), 99) + 1
-        acknowledged = asyncio.get_running_loop().create_future()
-        acknowledged.set_result(SimpleNamespace(offset=offset))
-        return acknowledged
+    async def send_all(self, records):
+        self.records += records
+        return [self._next(topic, partition) for topic, _, _, partition in records]
 
-    async def flush(self):
-        pass
+    def _next(self, topic, partition) -> int:
+        self.offsets[topic, partition] = self.offsets.get((topic, partition), 99) + 1
+        return self.offsets[topic, partition]
 
 
 class State(msgspec.Struct, array_like=True):
