@@ -14,8 +14,6 @@ import asyncio
 import time
 import uuid
 
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-
 from streams.producer import App
 from tests import kafka_broker
 
@@ -29,13 +27,7 @@ async def one_send_each(producer, records) -> None:
 
 
 async def measure(broker, records: int, size: int, rounds: int) -> None:
-    topic = f"bench-sends-{uuid.uuid4().hex[:8]}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=broker.bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(topic, num_partitions=PARTITIONS, replication_factor=1)])
-    finally:
-        await admin.close()
+    topic = await kafka_broker.create_topic(broker.bootstrap, "bench-sends", PARTITIONS)
     batch = [(topic, f"ticket-{n}".encode(), b"x" * size, None) for n in range(records)]
     producer = App(f"bench-sends-{uuid.uuid4().hex[:8]}", broker=broker.broker_url).producer
     await producer.start()

@@ -60,9 +60,9 @@ class Producer(faust_aiokafka.Producer):
         them and every record sent before, and give each record's offset.
 
         Each topic partition's records go in record batches filled here (aiokafka's
-        `create_batch` and `send_batch`): about 2.5 µs a record, against 13-15 µs for a
+        `create_batch` and `send_batch`): 9-11 µs of CPU a record, against 23-26 µs for a
         `send` each, which makes a future and runs a chain of coroutines per record
-        (docs/benchmarks.md). A record without a partition goes where the producer's
+        (`bench/producer_sends.py`, docs/benchmarks.md). A record without a partition goes where the producer's
         partitioner puts its key, as a `send` would put it. Faust's `on_produce_message`
         signal, which deskstream does not use, is not sent for them.
         """

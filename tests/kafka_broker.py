@@ -271,3 +271,17 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+async def create_topic(bootstrap: str, prefix: str, partitions: int = 1) -> str:
+    """A new topic `prefix.<random>` of `partitions` partitions on the broker at `bootstrap`; its name."""
+    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+    topic = f"{prefix}.{uuid.uuid4().hex[:8]}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(topic, num_partitions=partitions, replication_factor=1)])
+    finally:
+        await admin.close()
+    return topic

@@ -1,11 +1,9 @@
 """Canonical events survive a trip through a real Kafka broker, in Avro and JSON."""
 import asyncio
-import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from events import (
     AgentWentAvailable,
@@ -24,6 +22,7 @@ from events import (
     TicketTagsChanged,
 )
 from events.codec import decode, encode_avro, encode_json
+from tests.kafka_broker import create_topic
 
 pytestmark = pytest.mark.kafka
 
@@ -97,18 +96,6 @@ def encode(index: int, event: Event) -> bytes:
     return encode_json(event) if index % 3 == 0 else encode_avro(event)
 
 
-async def create_topic(bootstrap: str) -> str:
-    # One partition, so the whole topic has one order to compare against.
-    topic = f"deskstream.test.roundtrip.{uuid.uuid4().hex[:8]}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(topic, num_partitions=1, replication_factor=1)])
-    finally:
-        await admin.close()
-    return topic
-
-
 async def produce(bootstrap: str, topic: str, events: list[Event]) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     await producer.start()
@@ -140,7 +127,8 @@ async def test_events_roundtrip_through_kafka_in_order(kafka_broker):
     assert len(events) >= 30 and {type(e) for e in events} >= {TicketCreated, MessageSent,
                                                               AgentWentAway}
     async with asyncio.timeout(DEADLINE_S):
-        topic = await create_topic(kafka_broker.bootstrap)
+        # One partition, so the whole topic has one order to compare against.
+        topic = await create_topic(kafka_broker.bootstrap, "deskstream.test.roundtrip")
     async with asyncio.timeout(DEADLINE_S):
         await produce(kafka_broker.bootstrap, topic, events)
     async with asyncio.timeout(DEADLINE_S):

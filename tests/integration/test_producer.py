@@ -5,10 +5,10 @@ import uuid
 
 import pytest
 from aiokafka import AIOKafkaConsumer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.partitioner import murmur2
 
 from streams.producer import App
+from tests.kafka_broker import create_topic
 
 pytestmark = pytest.mark.kafka
 
@@ -18,13 +18,7 @@ PARTITIONS = 3
 async def test_records_land_in_their_partitions_at_the_offsets_given_back(kafka_broker):
     # given a topic of three partitions, and records for it: keyed ones with no partition,
     # two for partition 2, one bigger than a whole record batch (16 KB), a tombstone
-    topic = f"deskstream.test.producer.{uuid.uuid4().hex[:8]}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_broker.bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(topic, num_partitions=PARTITIONS, replication_factor=1)])
-    finally:
-        await admin.close()
+    topic = await create_topic(kafka_broker.bootstrap, "deskstream.test.producer", PARTITIONS)
     records = [(topic, f"ticket-{n}".encode(), f"metrics {n}".encode(), None) for n in range(200)]
     records += [(topic, b"owner-a", b"first", 2), (topic, b"owner-b", b"x" * 40_000, 2),
                 (topic, b"ticket-7", None, None), (topic, b"owner-a", b"second", 2)]
